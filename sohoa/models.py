@@ -85,9 +85,12 @@ class CleanPage:
     dpi: float
     dpi_assumed: bool
     rotation: int
-    """Clockwise quarter turn applied to make the page upright: 0, 90, 180, 270."""
+    """Counter-clockwise quarter turn applied to make the page upright (PIL's
+    `Image.rotate` convention): 0, 90, 180, 270."""
     skew_degrees: float
     """Deskew rotation applied, in degrees (counter-clockwise positive)."""
+    orientation_method: str = "osd"
+    """How the quarter turn was decided: "osd", "confidence" or "none"."""
     original_jpeg: bytes | None = None
     """Set only when `archival` is pixel-identical to the source JPEG."""
 

@@ -1,0 +1,89 @@
+"""The archive's SQLite index: one row per document, an audit trail, the quarantine log.
+
+Schema changes are numbered migrations applied in one transaction each
+(STYLE.md §10); `PRAGMA user_version` records the last one applied. The index
+can always be rebuilt from the sidecar `metadata.json` of each object, so the
+files on disk are the truth and the index a fast view of them.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: documents, audit trail, quarantine log
+    """
+    CREATE TABLE documents (
+        id               TEXT PRIMARY KEY,
+        sha256           TEXT NOT NULL UNIQUE,
+        source           TEXT NOT NULL,
+        object_dir       TEXT NOT NULL,
+        pdf_path         TEXT NOT NULL,
+        pdf_sha256       TEXT NOT NULL,
+        text_path        TEXT NOT NULL,
+        original_path    TEXT NOT NULL,
+        pages            INTEGER NOT NULL,
+        metadata         TEXT NOT NULL,
+        organ_name       TEXT,
+        code_number      TEXT,
+        code_notation    TEXT,
+        type_name        TEXT,
+        issued_date      TEXT,
+        subject          TEXT,
+        signer_full_name TEXT,
+        signature_level  TEXT NOT NULL,
+        signer_subject   TEXT NOT NULL,
+        signed_at        TEXT NOT NULL,
+        mean_confidence  REAL NOT NULL,
+        review_pages     TEXT NOT NULL DEFAULT '[]',
+        needs_review     INTEGER NOT NULL DEFAULT 0,
+        ingested_at      TEXT NOT NULL
+    );
+    CREATE INDEX documents_notation ON documents (code_number, code_notation);
+    CREATE INDEX documents_date ON documents (issued_date);
+    CREATE TABLE events (
+        id          INTEGER PRIMARY KEY,
+        at          TEXT NOT NULL,
+        actor       TEXT NOT NULL,
+        action      TEXT NOT NULL,
+        document_id TEXT,
+        detail      TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE INDEX events_document ON events (document_id);
+    CREATE TABLE quarantine (
+        id      INTEGER PRIMARY KEY,
+        at      TEXT NOT NULL,
+        source  TEXT NOT NULL,
+        path    TEXT,
+        reason  TEXT NOT NULL
+    );
+    """,
+)
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """Open (and migrate) the index at `path`."""
+    conn = sqlite3.connect(path, timeout=30, isolation_level=None)
+    conn.row_factory = sqlite3.Row
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=FULL")
+    conn.execute("PRAGMA foreign_keys=ON")
+    migrate(conn)
+    return conn
+
+
+def migrate(conn: sqlite3.Connection) -> None:
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            # executescript would commit the transaction; run statements one by one.
+            for statement in (s.strip() for s in script.split(";")):
+                if statement:
+                    conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {number}")
+            conn.execute("COMMIT")
+        except Exception:
+            conn.execute("ROLLBACK")
+            raise

@@ -1,0 +1,409 @@
+"""The `sohoa` command: a thin typer layer over the library.
+
+Commands parse options, call the library, render the result. Every error a
+user can meet is a `SohoaError` mapped to its exit code in `main`.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import click
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+
+from sohoa import __version__
+from sohoa.config import Settings, default_jobs, load_settings
+from sohoa.errors import ExitCode, SohoaError
+from sohoa.models import Archived, Duplicate, Outcome, Quarantined
+
+app = typer.Typer(
+    name="sohoa",
+    help="Số hóa: turn scanned papers of a Bộ phận Một cửa into signed, searchable PDF/A records.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False)
+
+ArchiveOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--archive",
+        "-a",
+        help="Archive directory (default: $SOHOA_ARCHIVE or ./archive).",
+        show_default=False,
+    ),
+]
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option("--config", help="sohoa.toml to read (default: $SOHOA_CONFIG or ./sohoa.toml)."),
+]
+JsonOption = Annotated[
+    bool, typer.Option("--json", help="Print one JSON object per line, for scripts.")
+]
+
+
+def _settings(config: Path | None, archive: Path | None, jobs: int | None = None) -> Settings:
+    settings = load_settings(config)
+    if archive is not None:
+        settings = settings.replace(archive=archive)
+    if jobs is not None:
+        if jobs < 1:
+            raise click.BadParameter("must be at least 1", param_hint="--jobs")
+        settings = settings.replace(jobs=jobs)
+    return settings
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"sohoa {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Số hóa: scans in, signed searchable PDF/A out, archived."""
+
+
+# --- ingest ----------------------------------------------------------------------------
+
+
+def outcome_json(outcome: Outcome) -> dict[str, Any]:
+    """One line of `sohoa ingest --json` (DESIGN.md, JSON contract)."""
+    base: dict[str, Any] = {
+        "source": str(outcome.source),
+        "status": outcome.status,
+        "document_id": None,
+        "pdf": None,
+        "pages": None,
+        "metadata": None,
+        "signature": None,
+        "error": None,
+    }
+    if isinstance(outcome, Archived):
+        record = outcome.record
+        base.update(
+            document_id=record.document_id,
+            pdf=str(record.pdf.absolute()),
+            pages=record.pages,
+            metadata=record.metadata.to_json(),
+            signature={"level": record.signature_level},
+            needs_review=bool(record.metadata.needs_review or record.pages_needing_review),
+            review_pages=list(record.pages_needing_review),
+            mean_confidence=record.mean_confidence,
+        )
+    elif isinstance(outcome, Duplicate):
+        base.update(document_id=outcome.document_id, pdf=str(outcome.pdf.absolute()))
+    elif isinstance(outcome, Quarantined):
+        base.update(
+            error=outcome.reason,
+            quarantine=str(outcome.quarantine_path) if outcome.quarantine_path else None,
+        )
+    return base
+
+
+def _describe(outcome: Outcome) -> str:
+    if isinstance(outcome, Archived):
+        r = outcome.record
+        m = r.metadata
+        what = " ".join(
+            x for x in (m.type_name, m.code_number and f"{m.code_number}/{m.code_notation}") if x
+        )
+        review = (
+            f" [yellow]review pages {list(r.pages_needing_review)}[/]"
+            if r.pages_needing_review
+            else ""
+        )
+        return (
+            f"[green]✓ archived[/]    {outcome.source} → {r.document_id} "
+            f"({what or 'type unknown'}, {r.pages} page{'s' * (r.pages != 1)}, PAdES {r.signature_level}){review}"
+        )
+    if isinstance(outcome, Duplicate):
+        return (
+            f"[cyan]= duplicate[/]   {outcome.source} (already archived as {outcome.document_id})"
+        )
+    return f"[red]✗ quarantined[/] {outcome.reason}"
+
+
+@app.command()
+def ingest(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Scan files (JPEG, PNG, TIFF, PDF) or folders. A folder of page images is one "
+            "document; a folder holding PDFs or sub-folders is a batch of documents.",
+            show_default=False,
+        ),
+    ],
+    archive: ArchiveOption = None,
+    as_json: JsonOption = False,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs", "-j", help=f"OCR worker processes (default: all cores, {default_jobs()})."
+        ),
+    ] = None,
+    keep_intermediates: Annotated[
+        Path | None,
+        typer.Option(
+            "--keep-intermediates", help="Write each cleanup stage's image here (debugging)."
+        ),
+    ] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Ingest scans: clean, OCR (vie), extract metadata, build PDF/A, sign, archive.
+
+    Exit code 0 when every input was archived (or was already), 1 when one was quarantined.
+    """
+    from sohoa.pipeline.orchestrator import Ingestor
+    from sohoa.scanners.loader import discover
+
+    settings = _settings(config, archive, jobs)
+    sources = discover(paths)
+    if not sources:
+        raise SohoaError("nothing to ingest", hint="give scan files or folders")
+    ingestor = Ingestor(settings, keep_intermediates=keep_intermediates)
+    if ingestor.identity.is_demo and not as_json:
+        err.print(
+            f"[yellow]Signing with the DEMO identity of {ingestor.archive.root}: not legally valid.[/] "
+            "Configure the agency's certificate (SOHOA_PKCS12) for real use."
+        )
+    if not settings.signing.tsa_url and not as_json:
+        err.print("[dim]No time-stamp authority configured: signatures are PAdES B-B.[/]")
+    failed = 0
+    counts = {"archived": 0, "duplicate": 0, "quarantined": 0}
+    try:
+        if as_json:
+            for outcome in ingestor.ingest(sources):
+                counts[outcome.status] += 1
+                print(json.dumps(outcome_json(outcome), ensure_ascii=False), flush=True)
+        else:
+            with _progress() as progress:
+                task = progress.add_task("OCR", total=None)
+
+                def on_progress(p: Any) -> None:
+                    progress.update(
+                        task,
+                        completed=p.pages_done,
+                        total=p.pages_total or None,
+                        description=f"pages · documents {p.documents_done}/{p.documents_total}",
+                    )
+
+                for outcome in ingestor.ingest(sources, on_progress=on_progress):
+                    counts[outcome.status] += 1
+                    progress.console.print(_describe(outcome))
+            out.print(
+                f"{counts['archived']} archived, {counts['duplicate']} duplicate, "
+                f"{counts['quarantined']} quarantined → {ingestor.archive.root}"
+            )
+    finally:
+        ingestor.close()
+    failed = counts["quarantined"]
+    raise typer.Exit(ExitCode.FAILED if failed else ExitCode.OK)
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("eta"),
+        TimeRemainingColumn(),
+        console=err,
+        transient=False,
+    )
+
+
+# --- verify ----------------------------------------------------------------------------
+
+
+@app.command()
+def verify(
+    files: Annotated[
+        list[Path] | None, typer.Argument(help="Signed PDF files.", show_default=False)
+    ] = None,
+    archive: ArchiveOption = None,
+    all_archive: Annotated[
+        bool, typer.Option("--all", help="Verify every document of the archive.")
+    ] = False,
+    as_json: JsonOption = False,
+    html: Annotated[
+        Path | None, typer.Option("--html", help="Write a printable HTML report here.")
+    ] = None,
+    at: Annotated[
+        datetime | None,
+        typer.Option("--at", help="Validate as of this date (ISO 8601).", show_default=False),
+    ] = None,
+    trust: Annotated[
+        list[Path] | None, typer.Option("--trust", help="Extra trusted root certificate (PEM/DER).")
+    ] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Verify PAdES signatures: integrity, trust, time-stamps, changes after signing, PAdES level.
+
+    Exit 0 all intact and trusted; 1 broken or changed after signing; 2 intact but trust or
+    revocation cannot be established; 3 bad input (not a PDF, no signature).
+    """
+    from sohoa.signing.identity import load_certificates, trust_roots_for
+    from sohoa.signing.verify import verify_file
+
+    settings = _settings(config, archive)
+    archive_root = Path(settings.archive)
+    targets = list(files or [])
+    if all_archive or (archive is not None and not targets):
+        from sohoa.archive.store import Archive
+
+        store = Archive(archive_root)
+        targets.extend(record.pdf for record in store.records())
+        store.close()
+    if not targets:
+        raise SohoaError("nothing to verify", hint="give PDF files, or --archive DIR --all")
+    roots = list(trust_roots_for(settings, archive_root if archive_root.exists() else None))
+    for path in trust or []:
+        roots.extend(load_certificates(path))
+    verdicts = []
+    worst = ExitCode.OK
+    for path in targets:
+        verdict = verify_file(path, trust_roots=roots, at=at)
+        verdicts.append(verdict)
+        worst = max(worst, ExitCode(verdict.exit_code))
+        if as_json:
+            print(json.dumps(verdict.to_json(), ensure_ascii=False), flush=True)
+        else:
+            _print_verdict(verdict)
+    if html is not None:
+        from sohoa.signing.report import render_html
+
+        html.write_text(render_html(verdicts), encoding="utf-8")
+        if not as_json:
+            out.print(f"HTML report written to {html}")
+    raise typer.Exit(worst)
+
+
+def _print_verdict(verdict: Any) -> None:
+    data = verdict.to_json()
+    colour = {0: "green", 1: "red", 2: "yellow", 3: "red"}.get(data.get("exit_code", 3), "red")
+    out.print(f"[{colour}]{data.get('status', '?')}[/] {data.get('file')}")
+    if data.get("error"):
+        out.print(f"  {data['error']}")
+    for sig in data.get("signatures") or []:
+        signer = sig.get("signer") or {}
+        out.print(
+            f"  signature {sig.get('field')}: {signer.get('subject', '?')}; "
+            f"intact={sig.get('intact')} trusted={sig.get('trusted')} "
+            f"level={sig.get('level')} signed={sig.get('signing_time')}"
+        )
+
+
+# --- doctor ----------------------------------------------------------------------------
+
+
+@app.command()
+def doctor(archive: ArchiveOption = None, config: ConfigOption = None) -> None:
+    """Check Tesseract and its vie/osd data, poppler, fonts, the signing identity and the archive."""
+    from sohoa.doctor import run_checks
+
+    settings = _settings(config, archive)
+    table = Table(title="sohoa doctor", show_lines=False)
+    table.add_column("check")
+    table.add_column("status")
+    table.add_column("detail")
+    table.add_column("fix")
+    missing = False
+    for check in run_checks(settings):
+        if check.ok:
+            status = "[green]ok[/]"
+        elif check.required:
+            status = "[red]MISSING[/]"
+            missing = True
+        else:
+            status = "[yellow]optional[/]"
+        table.add_row(check.name, status, check.detail, check.fix or "" if not check.ok else "")
+    out.print(table)
+    if missing:
+        err.print("[red]Something required is missing: run the fix commands above.[/]")
+        raise typer.Exit(ExitCode.ENVIRONMENT)
+
+
+# --- demo ------------------------------------------------------------------------------
+
+
+def samples_dir() -> Path:
+    """The bundled samples (in a source checkout, beside the package)."""
+    return Path(__file__).resolve().parent.parent / "samples"
+
+
+@app.command()
+def demo(
+    archive: Annotated[
+        Path, typer.Option("--archive", "-a", help="Demo archive directory (recreated).")
+    ] = Path("demo-archive"),
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="OCR worker processes.")] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Ingest the bundled samples into a fresh demo archive, verify every output, print a summary."""
+    from sohoa.demo import run_demo
+
+    scans = samples_dir() / "scans"
+    if not scans.is_dir():
+        raise SohoaError(
+            f"{scans}: bundled samples not found", hint="run from a source checkout of sohoa"
+        )
+    if archive.exists():
+        if not (archive / "index.sqlite").exists() and any(archive.iterdir()):
+            raise SohoaError(
+                f"{archive}: exists and is not a sohoa archive; refusing to replace it"
+            )
+        shutil.rmtree(archive)
+    settings = _settings(config, archive, jobs)
+    code = run_demo(settings, samples_dir(), out, err)
+    raise typer.Exit(code)
+
+
+def main() -> None:
+    """Console entry point: map every error to its exit code, never a traceback."""
+    try:
+        code = app(standalone_mode=False)
+    except click.exceptions.UsageError as exc:
+        exc.show()
+        sys.exit(ExitCode.BAD_INPUT)
+    except click.exceptions.Abort:
+        err.print("aborted")
+        sys.exit(130)
+    except SohoaError as exc:
+        err.print(f"[red]error:[/] {exc.message}")
+        if exc.hint:
+            err.print(f"  hint: {exc.hint}")
+        sys.exit(int(exc.exit_code))
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        sys.exit(130)
+    sys.exit(int(code or 0))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,182 @@
+"""The OCR engine interface and its Tesseract implementation.
+
+One engine lives in each worker process and keeps its models loaded between
+pages (loading `vie` costs ~0.2 s; a batch of 1,000 pages must not pay it
+1,000 times). Tesseract must run one thread per process: its OpenMP threads
+make it several times slower on a 2-core machine (DESIGN.md pitfalls), so the
+environment variable is set before libtesseract is loaded.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ["OMP_THREAD_LIMIT"] = "1"  # must precede the first import of tesserocr
+
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from PIL import Image
+
+from sohoa.errors import OcrError, ToolMissingError
+from sohoa.models import OcrWord
+
+#: Where Debian and other distributions put traineddata files.
+TESSDATA_CANDIDATES: tuple[Path, ...] = (
+    Path("/usr/share/tesseract-ocr/5/tessdata"),
+    Path("/usr/share/tesseract-ocr/4.00/tessdata"),
+    Path("/usr/share/tessdata"),
+    Path("/usr/local/share/tessdata"),
+)
+
+APT_HINT = "run: sudo apt-get install tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd"
+
+
+def find_tessdata(configured: Path | None = None, languages: tuple[str, ...] = ("vie",)) -> Path:
+    """The tessdata directory holding every language in `languages`."""
+    candidates: list[Path] = []
+    if configured is not None:
+        candidates.append(Path(configured))
+    if os.environ.get("TESSDATA_PREFIX"):
+        candidates.append(Path(os.environ["TESSDATA_PREFIX"]))
+    candidates.extend(TESSDATA_CANDIDATES)
+    for directory in candidates:
+        if all((directory / f"{lang}.traineddata").is_file() for lang in languages):
+            return directory
+    missing = "+".join(languages)
+    raise ToolMissingError(f"Tesseract language data {missing!r} not found", hint=APT_HINT)
+
+
+@dataclass(frozen=True)
+class Orientation:
+    """How far a page is turned, as Tesseract OSD sees it."""
+
+    rotate: int
+    """Counter-clockwise degrees to rotate the image by to make it upright (PIL's
+    `Image.rotate` convention): 0, 90, 180, 270."""
+    confidence: float
+    """OSD orientation confidence (Tesseract's scale; > ~2 is reliable)."""
+
+
+class OcrEngine(Protocol):
+    """What the pipeline needs from an OCR engine."""
+
+    def recognize(self, image: Image.Image, dpi: float) -> list[OcrWord]:
+        """Words with boxes (pixels of `image`) and confidences, NFC, in reading order."""
+        ...
+
+    def orientation(self, image: Image.Image, dpi: float) -> Orientation | None:
+        """Orientation of the page, or None when OSD cannot tell."""
+        ...
+
+    def close(self) -> None: ...
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+class TesseractEngine:
+    """Tesseract through tesserocr's C API: models loaded once, reused per page."""
+
+    def __init__(self, language: str = "vie", tessdata: Path | None = None) -> None:
+        import tesserocr
+
+        self._tesserocr = tesserocr
+        langs = tuple(language.split("+"))
+        self.tessdata = find_tessdata(tessdata, langs)
+        self.language = language
+        self._api = tesserocr.PyTessBaseAPI(
+            path=str(self.tessdata) + "/",
+            lang=language,
+            psm=tesserocr.PSM.AUTO,
+            oem=tesserocr.OEM.LSTM_ONLY,
+        )
+        self._osd = None
+        if (self.tessdata / "osd.traineddata").is_file():
+            self._osd = tesserocr.PyTessBaseAPI(
+                path=str(self.tessdata) + "/", lang="osd", psm=tesserocr.PSM.OSD_ONLY
+            )
+
+    def recognize(self, image: Image.Image, dpi: float) -> list[OcrWord]:
+        tesserocr = self._tesserocr
+        RIL = tesserocr.RIL
+        api = self._api
+        api.SetImage(image)
+        api.SetSourceResolution(round(dpi))
+        if not api.Recognize():
+            raise OcrError("Tesseract failed to recognise the page")
+        words: list[OcrWord] = []
+        iterator = api.GetIterator()
+        if iterator is None:
+            return words
+        block = paragraph = line = -1
+        iterator.Begin()
+        while True:
+            if iterator.IsAtBeginningOf(RIL.BLOCK):
+                block += 1
+            if iterator.IsAtBeginningOf(RIL.PARA):
+                paragraph += 1
+            if iterator.IsAtBeginningOf(RIL.TEXTLINE):
+                line += 1
+            text = iterator.GetUTF8Text(RIL.WORD)
+            box = iterator.BoundingBox(RIL.WORD)
+            if text and text.strip() and box is not None:
+                words.append(
+                    OcrWord(
+                        text=nfc(text.strip()),
+                        box=(int(box[0]), int(box[1]), int(box[2]), int(box[3])),
+                        confidence=float(iterator.Confidence(RIL.WORD)),
+                        block=block,
+                        paragraph=paragraph,
+                        line=line,
+                    )
+                )
+            if not iterator.Next(RIL.WORD):
+                break
+        api.Clear()
+        return words
+
+    def orientation(self, image: Image.Image, dpi: float) -> Orientation | None:
+        if self._osd is None:
+            return None
+        self._osd.SetImage(image)
+        self._osd.SetSourceResolution(round(dpi))
+        try:
+            result = self._osd.DetectOrientationScript()
+        except RuntimeError:
+            return None
+        finally:
+            self._osd.Clear()
+        if not result:
+            return None
+        # orient_deg is the counter-clockwise turn that makes the page upright
+        # (checked on pages turned by a known angle: tests/test_cleanup.py).
+        return Orientation(
+            rotate=int(result["orient_deg"]) % 360, confidence=float(result["orient_conf"])
+        )
+
+    def close(self) -> None:
+        self._api.End()
+        if self._osd is not None:
+            self._osd.End()
+
+
+def words_to_text(words: list[OcrWord] | tuple[OcrWord, ...]) -> str:
+    """Page text: words of a line joined by spaces, lines by newlines, blocks by a blank line."""
+    out: list[str] = []
+    current_line = None
+    current_block = None
+    for word in words:
+        if current_line is None:
+            out.append(word.text)
+        elif word.line != current_line:
+            out.append("\n\n" if word.block != current_block else "\n")
+            out.append(word.text)
+        else:
+            out.append(" ")
+            out.append(word.text)
+        current_line, current_block = word.line, word.block
+    return "".join(out)

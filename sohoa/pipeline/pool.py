@@ -1,0 +1,201 @@
+"""A pool of OCR worker processes, one Tesseract each, one page at a time.
+
+Why not `concurrent.futures.ProcessPoolExecutor`: when a worker dies (a page
+that crashes libtesseract or exhausts memory) the executor breaks and every
+page in flight fails with it, with no way to tell which page was guilty. Here
+the parent knows which page each worker holds: a dead worker fails exactly
+that page, a fresh worker takes its place, and the batch goes on.
+
+Pages are fed lazily: at most one page per worker is in flight, so a batch of
+thousands of pages runs in bounded memory.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing as mp
+import os
+import time
+import traceback
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from typing import Any
+
+from sohoa.errors import SohoaError
+from sohoa.models import OcrPage, PageRef
+from sohoa.pipeline.pages import PageOptions
+
+#: A page that takes longer than this is abandoned and its worker replaced.
+PAGE_TIMEOUT_SECONDS = 600.0
+
+
+@dataclass(frozen=True)
+class PageResult:
+    """What came back for one page: the page, or why it failed."""
+
+    key: Any
+    ref: PageRef
+    page: OcrPage | None
+    error: str | None
+
+
+def _worker_main(conn: Connection, options: PageOptions) -> None:
+    # One OpenMP thread: parallelism comes from processes (DESIGN.md pitfalls).
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+    from sohoa.ocr.engine import TesseractEngine
+    from sohoa.pipeline.pages import process_page
+
+    try:
+        engine = TesseractEngine(options.language, options.tessdata)
+    except SohoaError as exc:
+        conn.send(("init-error", str(exc)))
+        return
+    conn.send(("ready", None))
+    while True:
+        try:
+            message = conn.recv()
+        except EOFError:
+            break
+        if message is None:
+            break
+        task_id, ref = message
+        try:
+            conn.send((task_id, process_page(ref, engine, options)))
+        except SohoaError as exc:
+            conn.send((task_id, SohoaErrorReport(str(exc))))
+        except MemoryError:
+            conn.send(
+                (task_id, SohoaErrorReport(f"{ref.path}: page {ref.index + 1}: out of memory"))
+            )
+        except Exception as exc:  # a bug must fail the page, not the batch
+            detail = traceback.format_exception_only(type(exc), exc)[-1].strip()
+            conn.send(
+                (
+                    task_id,
+                    SohoaErrorReport(f"{ref.path}: page {ref.index + 1}: internal error: {detail}"),
+                )
+            )
+    engine.close()
+
+
+@dataclass(frozen=True)
+class SohoaErrorReport:
+    """An error message sent back by a worker (exceptions do not always pickle)."""
+
+    message: str
+
+
+class _Worker:
+    def __init__(self, ctx: Any, options: PageOptions) -> None:
+        parent, child = ctx.Pipe(duplex=True)
+        self.conn: Connection = parent
+        self.process = ctx.Process(target=_worker_main, args=(child, options), daemon=True)
+        self.process.start()
+        child.close()
+        self.ready = False
+        self.task: tuple[int, Any, PageRef] | None = None
+        self.started_at = 0.0
+
+    def stop(self) -> None:
+        with contextlib.suppress(BrokenPipeError, OSError):
+            self.conn.send(None)
+        self.process.join(timeout=5)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+        self.conn.close()
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.join()
+        self.conn.close()
+
+
+class PagePool:
+    """Run `process_page` over many pages in `jobs` worker processes."""
+
+    def __init__(self, jobs: int, options: PageOptions) -> None:
+        self.jobs = max(1, jobs)
+        self.options = options
+        # spawn: workers start clean, with no threads or locks inherited from
+        # the parent (rich's progress bar runs a thread).
+        self._ctx = mp.get_context("spawn")
+
+    def run(self, tasks: Iterable[tuple[Any, PageRef]]) -> Iterator[PageResult]:
+        """Yield a PageResult for every task, in completion order."""
+        pending = iter(tasks)
+        workers = [_Worker(self._ctx, self.options) for _ in range(self.jobs)]
+        next_id = 0
+        exhausted = False
+        try:
+            while True:
+                for worker in workers:
+                    if worker.ready and worker.task is None and not exhausted:
+                        try:
+                            key, ref = next(pending)
+                        except StopIteration:
+                            exhausted = True
+                            break
+                        worker.task = (next_id, key, ref)
+                        worker.started_at = time.monotonic()
+                        worker.conn.send((next_id, ref))
+                        next_id += 1
+                busy = [w for w in workers if w.task is not None or not w.ready]
+                if exhausted and not any(w.task is not None for w in workers):
+                    return
+                if not busy:  # pragma: no cover - defensive
+                    continue
+                ready = wait([w.conn for w in busy], timeout=5.0)
+                for index, worker in enumerate(workers):
+                    result = None
+                    if worker.conn in ready:
+                        result = self._receive(worker)
+                    elif (
+                        worker.task is not None
+                        and time.monotonic() - worker.started_at > PAGE_TIMEOUT_SECONDS
+                    ):
+                        result = self._fail(worker, f"took more than {PAGE_TIMEOUT_SECONDS:.0f} s")
+                        worker.kill()
+                    if worker.conn.closed:
+                        workers[index] = _Worker(self._ctx, self.options)
+                    if result is not None:
+                        yield result
+        finally:
+            for worker in workers:
+                if not worker.conn.closed:
+                    worker.stop()
+
+    def _receive(self, worker: _Worker) -> PageResult | None:
+        try:
+            tag, payload = worker.conn.recv()
+        except (EOFError, OSError):
+            code = worker.process.exitcode
+            worker.kill()
+            if worker.task is None:
+                raise SohoaError(f"an OCR worker died while starting (exit code {code})") from None
+            how = (
+                f"killed by signal {-code}"
+                if code is not None and code < 0
+                else f"exit code {code}"
+            )
+            return self._fail(worker, f"the OCR worker crashed on this page ({how})")
+        if tag == "ready":
+            worker.ready = True
+            return None
+        if tag == "init-error":
+            worker.kill()
+            raise SohoaError(str(payload))
+        assert worker.task is not None and worker.task[0] == tag
+        _, key, ref = worker.task
+        worker.task = None
+        if isinstance(payload, SohoaErrorReport):
+            return PageResult(key, ref, None, payload.message)
+        return PageResult(key, ref, payload, None)
+
+    @staticmethod
+    def _fail(worker: _Worker, why: str) -> PageResult:
+        assert worker.task is not None
+        _, key, ref = worker.task
+        worker.task = None
+        return PageResult(key, ref, None, f"{ref.path}: page {ref.index + 1}: {why}")

@@ -1,0 +1,353 @@
+"""Inputs → pages: open a scan file or a folder of page images as one document.
+
+`open_document` is cheap and runs in the parent: it identifies the format,
+counts pages and hashes the bytes. `load_page` decodes one page to pixels and
+runs in a worker process, so that a batch never holds more pages in memory
+than there are workers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import subprocess
+import warnings
+from collections.abc import Iterable
+from pathlib import Path
+
+import pikepdf
+from PIL import Image, ImageFile, UnidentifiedImageError
+
+from sohoa.errors import InputError
+from sohoa.models import LoadedPage, PageRef, ScannedDocument, SourceKind
+from sohoa.scanners.formats import SUPPORTED_HINT, identify, is_candidate
+
+#: Resolution assumed when a file does not say (and told to the user).
+DEFAULT_DPI = 300.0
+#: Largest page we accept, in pixels: an A3 page at 600 dpi is 70 Mpx; anything
+#: far beyond is a decompression bomb or a mistake, not a scan.
+MAX_PIXELS = 200_000_000
+#: Plausible paper sizes in inches (A7 short side … A0 long side): a resolution
+#: tag implying paper outside this range is a software default, not the scan's.
+MIN_PAPER_INCHES = 2.5
+MAX_PAPER_INCHES = 47.0
+
+# Truncated images must fail loudly, never decode to a half-grey page.
+ImageFile.LOAD_TRUNCATED_IMAGES = False
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+
+
+def natural_key(name: str) -> list[int | str]:
+    """Sort key so that page-2 comes before page-10."""
+    return [int(tok) if tok.isdigit() else tok.lower() for tok in re.split(r"(\d+)", name)]
+
+
+def _sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _count_frames(path: Path, kind: SourceKind) -> int:
+    if kind == "pdf":
+        return _pdf_page_count(path)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(path) as im:
+                _check_pixels(path, im.size)
+                return int(getattr(im, "n_frames", 1))
+    except InputError:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise InputError(path, "image is too large (decompression bomb?)") from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise InputError(path, f"not a readable {kind.upper()} image: {exc}") from None
+
+
+def _pdf_page_count(path: Path) -> int:
+    try:
+        with pikepdf.open(path) as pdf:
+            count = len(pdf.pages)
+    except pikepdf.PasswordError:
+        raise InputError(
+            path,
+            "PDF is encrypted with a password",
+            hint="export the scan again without a password",
+        ) from None
+    except pikepdf.PdfError as exc:
+        raise InputError(path, f"damaged PDF: {exc}") from None
+    if count == 0:
+        raise InputError(path, "PDF has no pages")
+    return count
+
+
+def _check_pixels(path: Path, size: tuple[int, int]) -> None:
+    width, height = size
+    if width <= 0 or height <= 0:
+        raise InputError(path, "image has no pixels")
+    if width * height > MAX_PIXELS:
+        raise InputError(
+            path,
+            f"image is {width}×{height} pixels, above the {MAX_PIXELS // 1_000_000} Mpx limit "
+            "(decompression bomb?)",
+        )
+
+
+def open_document(path: Path) -> ScannedDocument:
+    """Identify a file or a folder of page images as one document.
+
+    Raises InputError naming the file and the reason when it cannot be a scan.
+    """
+    path = Path(path)
+    if path.is_dir():
+        return _open_folder(path)
+    kind = identify(path)
+    frames = _count_frames(path, kind)
+    pages = tuple(PageRef(path=path, kind=kind, frame=i, index=i) for i in range(frames))
+    return ScannedDocument(
+        source=path,
+        pages=pages,
+        sha256=_sha256_file(path),
+        size_bytes=path.stat().st_size,
+        files=(path,),
+    )
+
+
+def _open_folder(folder: Path) -> ScannedDocument:
+    files = sorted(
+        (p for p in folder.iterdir() if p.is_file() and is_candidate(p)),
+        key=lambda p: natural_key(p.name),
+    )
+    if not files:
+        raise InputError(folder, "folder holds no page images", hint=SUPPORTED_HINT)
+    pages: list[PageRef] = []
+    digest = hashlib.sha256()
+    size = 0
+    for file in files:
+        kind = identify(file)
+        if kind == "pdf":
+            raise InputError(
+                file, "a folder document must hold page images, not PDF files", hint=SUPPORTED_HINT
+            )
+        for frame in range(_count_frames(file, kind)):
+            pages.append(PageRef(path=file, kind=kind, frame=frame, index=len(pages)))
+        # The folder's identity is its pages in order: names do not matter, bytes do.
+        digest.update(_sha256_file(file).encode())
+        size += file.stat().st_size
+    return ScannedDocument(
+        source=folder,
+        pages=tuple(pages),
+        sha256=digest.hexdigest(),
+        size_bytes=size,
+        files=tuple(files),
+    )
+
+
+def discover(paths: Iterable[Path]) -> list[Path]:
+    """Expand the user's arguments into document sources.
+
+    A file is one document. A folder that holds only page images is one
+    document; a folder that holds sub-folders or PDFs is a batch: each entry
+    is a document of its own.
+    """
+    out: list[Path] = []
+    for path in paths:
+        path = Path(path)
+        if path.is_dir() and _is_batch_folder(path):
+            entries = sorted(
+                (p for p in path.iterdir() if is_candidate(p)), key=lambda p: natural_key(p.name)
+            )
+            out.extend(entries)
+        else:
+            out.append(path)
+    return out
+
+
+def _is_batch_folder(folder: Path) -> bool:
+    for entry in folder.iterdir():
+        if not is_candidate(entry):
+            continue
+        if entry.is_dir() or entry.suffix.lower() == ".pdf":
+            return True
+    # A folder of loose images with different stems but no common pattern is
+    # still ambiguous; we treat it as one document of pages (DESIGN.md: "a
+    # folder of pages per document") unless it contains sub-folders or PDFs.
+    return False
+
+
+# --- decoding one page (runs in a worker) -------------------------------------------------
+
+
+def _normalise_mode(image: Image.Image) -> Image.Image:
+    """RGB, L or 1: the three colour models PDF/A pages are built from."""
+    mode = image.mode
+    if mode in ("RGB", "L", "1"):
+        return image
+    if mode in ("RGBA", "LA", "PA") or (mode == "P" and "transparency" in image.info):
+        rgba = image.convert("RGBA")
+        background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        flattened = Image.alpha_composite(background, rgba).convert("RGB")
+        return flattened if mode != "LA" else flattened.convert("L")
+    if mode == "P":
+        rgb = image.convert("RGB")
+        return rgb if _is_colour(rgb) else rgb.convert("L")
+    if mode in ("I;16", "I;16B", "I;16L", "I", "F"):
+        return (
+            image.point(lambda v: v / 256).convert("L")
+            if mode.startswith("I;16")
+            else image.convert("L")
+        )
+    return image.convert("RGB")  # CMYK, YCbCr, LAB
+
+
+def _is_colour(rgb: Image.Image) -> bool:
+    small = rgb.copy()
+    small.thumbnail((256, 256))
+    r, g, b = small.split()
+    from PIL import ImageChops
+
+    diff = ImageChops.difference(r, g).getextrema()[1] + ImageChops.difference(g, b).getextrema()[1]
+    return diff > 24
+
+
+def _dpi_from_info(image: Image.Image) -> float | None:
+    dpi = image.info.get("dpi")
+    if dpi is None and image.info.get("jfif_unit") == 1:
+        dpi = image.info.get("jfif_density")
+    if not dpi:
+        return None
+    try:
+        value = float(dpi[0] if isinstance(dpi, tuple) else dpi)
+    except (TypeError, ValueError):
+        return None
+    return value if value > 0 else None
+
+
+def plausible_dpi(size: tuple[int, int], dpi: float | None) -> float | None:
+    """The dpi when it implies a real paper size, else None (a software default like 72)."""
+    if dpi is None:
+        return None
+    width_in, height_in = size[0] / dpi, size[1] / dpi
+    if min(width_in, height_in) < MIN_PAPER_INCHES or max(width_in, height_in) > MAX_PAPER_INCHES:
+        return None
+    return dpi
+
+
+def load_page(ref: PageRef) -> LoadedPage:
+    """Decode one page to pixels with its resolution. Raises InputError on a bad page."""
+    if ref.kind == "pdf":
+        return _load_pdf_page(ref)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(ref.path) as im:
+                _check_pixels(ref.path, im.size)
+                if ref.frame:
+                    im.seek(ref.frame)
+                im.load()
+                dpi = plausible_dpi(im.size, _dpi_from_info(im))
+                image = _normalise_mode(im)
+                if image is im:
+                    image = im.copy()
+    except InputError:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise InputError(ref.path, "image is too large (decompression bomb?)") from None
+    except (OSError, SyntaxError, ValueError, EOFError) as exc:
+        reason = str(exc)
+        if "truncated" in reason:
+            reason = "image file is truncated (incomplete copy or scanner still writing)"
+        raise InputError(ref.path, f"cannot decode page {ref.frame + 1}: {reason}") from None
+    original_jpeg = None
+    if ref.kind == "jpeg" and image.mode in ("RGB", "L"):
+        original_jpeg = ref.path.read_bytes()
+        if _jpeg_is_cmyk_or_odd(original_jpeg):
+            original_jpeg = None
+    return LoadedPage(
+        ref=ref,
+        image=image,
+        dpi=dpi or DEFAULT_DPI,
+        dpi_assumed=dpi is None,
+        original_jpeg=original_jpeg,
+    )
+
+
+def _jpeg_is_cmyk_or_odd(data: bytes) -> bool:
+    """JPEGs we cannot embed as-is in PDF/A: CMYK/YCCK (Adobe inverted), or progressive
+    with an Exif orientation that viewers would apply and PDF readers would not."""
+    with Image.open(io.BytesIO(data)) as im:
+        if im.mode not in ("RGB", "L"):
+            return True
+        orientation = im.getexif().get(0x0112, 1)
+        return orientation not in (0, 1)
+
+
+def _load_pdf_page(ref: PageRef) -> LoadedPage:
+    """A page of an image-only PDF: take its image at native resolution.
+
+    When the page is a single full-page image (what a scanner writes), the image
+    is extracted as-is, so its pixels and resolution are the scan's own. Any
+    other page (vector text, several images) is rasterised at 300 dpi.
+    """
+    try:
+        with pikepdf.open(ref.path) as pdf:
+            page = pdf.pages[ref.frame]
+            extracted = _single_page_image(page)
+    except pikepdf.PasswordError:
+        raise InputError(ref.path, "PDF is encrypted with a password") from None
+    except pikepdf.PdfError as exc:
+        raise InputError(ref.path, f"damaged PDF page {ref.frame + 1}: {exc}") from None
+    if extracted is not None:
+        image, dpi, jpeg = extracted
+        _check_pixels(ref.path, image.size)
+        return LoadedPage(ref=ref, image=image, dpi=dpi, dpi_assumed=False, original_jpeg=jpeg)
+    return _rasterise_pdf_page(ref, DEFAULT_DPI)
+
+
+def _single_page_image(page: pikepdf.Page) -> tuple[Image.Image, float, bytes | None] | None:
+    images = list(page.images.items())
+    if len(images) != 1:
+        return None
+    _, raw = images[0]
+    pdf_image = pikepdf.PdfImage(raw)
+    width_pt = float(page.mediabox[2]) - float(page.mediabox[0])
+    height_pt = float(page.mediabox[3]) - float(page.mediabox[1])
+    rotate = int(page.obj.get("/Rotate", 0)) % 360
+    if rotate or width_pt <= 0:
+        return None
+    # Scanners draw the image over the whole page; the dpi follows from the page size.
+    dpi_x = pdf_image.width / (width_pt / 72.0)
+    dpi_y = pdf_image.height / (height_pt / 72.0)
+    if abs(dpi_x - dpi_y) > 0.02 * dpi_x:
+        return None
+    try:
+        pil = pdf_image.as_pil_image()
+    except (pikepdf.PdfError, NotImplementedError, OSError, ValueError):
+        return None
+    jpeg = None
+    filters = pdf_image.filters
+    if filters == ["/DCTDecode"] and pil.mode in ("RGB", "L") and not pdf_image.decode_parms[0]:
+        jpeg = bytes(raw.read_raw_bytes())
+    return _normalise_mode(pil), round(dpi_x, 2), jpeg
+
+
+def _rasterise_pdf_page(ref: PageRef, dpi: float) -> LoadedPage:
+    cmd = [
+        "pdftoppm", "-f", str(ref.frame + 1), "-l", str(ref.frame + 1),
+        "-r", str(int(dpi)), "-png", str(ref.path),
+    ]  # fmt: skip
+    try:
+        result = subprocess.run(cmd, capture_output=True, check=True, timeout=300)
+    except FileNotFoundError:
+        raise InputError(ref.path, "pdftoppm (poppler-utils) is needed to read this PDF") from None
+    except subprocess.CalledProcessError as exc:
+        raise InputError(
+            ref.path, f"cannot render page {ref.frame + 1}: {exc.stderr.decode(errors='replace')}"
+        ) from None
+    image = Image.open(io.BytesIO(result.stdout))
+    image.load()
+    return LoadedPage(ref=ref, image=_normalise_mode(image), dpi=dpi, dpi_assumed=False)
