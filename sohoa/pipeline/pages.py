@@ -72,10 +72,10 @@ def process_page(ref: PageRef, engine: OcrEngine, options: PageOptions) -> OcrPa
         return (found.rotate, found.confidence) if found else None
 
     def confidence_of(image: Image.Image, dpi: float) -> float:
-        words = engine.recognize(image, dpi)
-        # Upside-down text still yields some confident "words"; weigh by how
-        # many letters were read so that a turn reading real lines wins.
-        return _mean_confidence(words) * min(1.0, len(words) / 30)
+        mean, count = engine.block_confidence(image, dpi)
+        # Upside-down text still yields a few confident "words"; weigh by how
+        # many were read so that the turn reading real lines wins.
+        return mean * min(1.0, count / 20)
 
     clean = clean_page(loaded, osd=osd, confidence_of=confidence_of)
     if options.keep_intermediates is not None:

@@ -17,7 +17,7 @@ import multiprocessing as mp
 import os
 import time
 import traceback
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any
@@ -25,6 +25,9 @@ from typing import Any
 from sohoa.errors import SohoaError
 from sohoa.models import OcrPage, PageRef
 from sohoa.pipeline.pages import PageOptions
+
+#: What a worker runs for each page: (ref, engine, options) → OcrPage.
+PageFunction = Callable[[PageRef, Any, PageOptions], OcrPage]
 
 #: A page that takes longer than this is abandoned and its worker replaced.
 PAGE_TIMEOUT_SECONDS = 600.0
@@ -40,11 +43,15 @@ class PageResult:
     error: str | None
 
 
-def _worker_main(conn: Connection, options: PageOptions) -> None:
+def _worker_main(
+    conn: Connection, options: PageOptions, page_function: PageFunction | None
+) -> None:
     # One OpenMP thread: parallelism comes from processes (DESIGN.md pitfalls).
     os.environ["OMP_THREAD_LIMIT"] = "1"
     from sohoa.ocr.engine import TesseractEngine
     from sohoa.pipeline.pages import process_page
+
+    work = page_function or process_page
 
     try:
         engine = TesseractEngine(options.language, options.tessdata)
@@ -61,7 +68,7 @@ def _worker_main(conn: Connection, options: PageOptions) -> None:
             break
         task_id, ref = message
         try:
-            conn.send((task_id, process_page(ref, engine, options)))
+            conn.send((task_id, work(ref, engine, options)))
         except SohoaError as exc:
             conn.send((task_id, SohoaErrorReport(str(exc))))
         except MemoryError:
@@ -87,10 +94,12 @@ class SohoaErrorReport:
 
 
 class _Worker:
-    def __init__(self, ctx: Any, options: PageOptions) -> None:
+    def __init__(self, ctx: Any, options: PageOptions, page_function: PageFunction | None) -> None:
         parent, child = ctx.Pipe(duplex=True)
         self.conn: Connection = parent
-        self.process = ctx.Process(target=_worker_main, args=(child, options), daemon=True)
+        self.process = ctx.Process(
+            target=_worker_main, args=(child, options, page_function), daemon=True
+        )
         self.process.start()
         child.close()
         self.ready = False
@@ -115,9 +124,14 @@ class _Worker:
 class PagePool:
     """Run `process_page` over many pages in `jobs` worker processes."""
 
-    def __init__(self, jobs: int, options: PageOptions) -> None:
+    def __init__(
+        self, jobs: int, options: PageOptions, page_function: PageFunction | None = None
+    ) -> None:
+        """`page_function` replaces `process_page` (a module-level function, so
+        that it can be sent to spawned workers); tests use it to crash a worker."""
         self.jobs = max(1, jobs)
         self.options = options
+        self.page_function = page_function
         # spawn: workers start clean, with no threads or locks inherited from
         # the parent (rich's progress bar runs a thread).
         self._ctx = mp.get_context("spawn")
@@ -125,7 +139,7 @@ class PagePool:
     def run(self, tasks: Iterable[tuple[Any, PageRef]]) -> Iterator[PageResult]:
         """Yield a PageResult for every task, in completion order."""
         pending = iter(tasks)
-        workers = [_Worker(self._ctx, self.options) for _ in range(self.jobs)]
+        workers = [_Worker(self._ctx, self.options, self.page_function) for _ in range(self.jobs)]
         next_id = 0
         exhausted = False
         try:
@@ -158,7 +172,7 @@ class PagePool:
                         result = self._fail(worker, f"took more than {PAGE_TIMEOUT_SECONDS:.0f} s")
                         worker.kill()
                     if worker.conn.closed:
-                        workers[index] = _Worker(self._ctx, self.options)
+                        workers[index] = _Worker(self._ctx, self.options, self.page_function)
                     if result is not None:
                         yield result
         finally:

@@ -309,7 +309,11 @@ def _load_pdf_page(ref: PageRef) -> LoadedPage:
 
 
 def _single_page_image(page: pikepdf.Page) -> tuple[Image.Image, float, bytes | None] | None:
-    images = list(page.images.items())
+    images = (
+        list(page.get_images().items())
+        if hasattr(page, "get_images")
+        else list(page.images.items())
+    )
     if len(images) != 1:
         return None
     _, raw = images[0]
@@ -330,7 +334,12 @@ def _single_page_image(page: pikepdf.Page) -> tuple[Image.Image, float, bytes | 
         return None
     jpeg = None
     filters = pdf_image.filters
-    if filters == ["/DCTDecode"] and pil.mode in ("RGB", "L") and not pdf_image.decode_parms[0]:
+    if (
+        filters == ["/DCTDecode"]
+        and pil.mode in ("RGB", "L")
+        and not any(pdf_image.decode_parms)
+        and "/Decode" not in raw
+    ):
         jpeg = bytes(raw.read_raw_bytes())
     return _normalise_mode(pil), round(dpi_x, 2), jpeg
 
