@@ -62,7 +62,7 @@ def test_unsupported_format_is_refused(tmp_path: Path) -> None:
 def test_wrong_extension_is_refused(tmp_path: Path) -> None:
     png_named_jpg = tmp_path / "trang.jpg"
     _page((200, 300)).save(png_named_jpg, format="PNG")
-    with pytest.raises(InputError, match="content is PNG but the file is named .jpg"):
+    with pytest.raises(InputError, match=r"content is PNG but the file is named \.jpg"):
         identify(png_named_jpg)
 
 
