@@ -13,7 +13,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
-import click
 import typer
 from rich.console import Console
 from rich.progress import (
@@ -30,6 +29,11 @@ from sohoa import __version__
 from sohoa.config import Settings, default_jobs, load_settings
 from sohoa.errors import ExitCode, SohoaError
 from sohoa.models import Archived, Duplicate, Outcome, Quarantined
+
+try:  # typer ≥ 0.25 carries its own copy of click
+    from typer._click import exceptions as click_exceptions
+except ImportError:  # pragma: no cover - older typer on plain click
+    from click import exceptions as click_exceptions  # type: ignore[no-redef]
 
 app = typer.Typer(
     name="sohoa",
@@ -65,7 +69,7 @@ def _settings(config: Path | None, archive: Path | None, jobs: int | None = None
         settings = settings.replace(archive=archive)
     if jobs is not None:
         if jobs < 1:
-            raise click.BadParameter("must be at least 1", param_hint="--jobs")
+            raise typer.BadParameter("must be at least 1", param_hint="--jobs")
         settings = settings.replace(jobs=jobs)
     return settings
 
@@ -388,10 +392,10 @@ def main() -> None:
     """Console entry point: map every error to its exit code, never a traceback."""
     try:
         code = app(standalone_mode=False)
-    except click.exceptions.UsageError as exc:
+    except click_exceptions.UsageError as exc:
         exc.show()
         sys.exit(ExitCode.BAD_INPUT)
-    except click.exceptions.Abort:
+    except typer.Abort:
         err.print("aborted")
         sys.exit(130)
     except SohoaError as exc:

@@ -36,17 +36,23 @@ APT_HINT = "run: sudo apt-get install tesseract-ocr tesseract-ocr-vie tesseract-
 
 def find_tessdata(configured: Path | None = None, languages: tuple[str, ...] = ("vie",)) -> Path:
     """The tessdata directory holding every language in `languages`."""
-    candidates: list[Path] = []
+    # An explicit directory (settings, or TESSDATA_PREFIX as Tesseract itself
+    # reads it) is the only place looked at: silently using other data would
+    # hide a misconfiguration.
     if configured is not None:
-        candidates.append(Path(configured))
-    if os.environ.get("TESSDATA_PREFIX"):
-        candidates.append(Path(os.environ["TESSDATA_PREFIX"]))
-    candidates.extend(TESSDATA_CANDIDATES)
+        candidates: tuple[Path, ...] = (Path(configured),)
+    elif os.environ.get("TESSDATA_PREFIX"):
+        candidates = (Path(os.environ["TESSDATA_PREFIX"]),)
+    else:
+        candidates = TESSDATA_CANDIDATES
     for directory in candidates:
         if all((directory / f"{lang}.traineddata").is_file() for lang in languages):
             return directory
     missing = "+".join(languages)
-    raise ToolMissingError(f"Tesseract language data {missing!r} not found", hint=APT_HINT)
+    where = ", ".join(str(c) for c in candidates)
+    raise ToolMissingError(
+        f"Tesseract language data {missing!r} not found in {where}", hint=APT_HINT
+    )
 
 
 @dataclass(frozen=True)
