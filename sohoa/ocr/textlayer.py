@@ -1,0 +1,320 @@
+"""The invisible OCR text layer of a "hai lớp" PDF, and the glyph-less font it uses.
+
+The text is drawn in rendering mode 3 (neither filled nor stroked) over the
+scanned image, so a viewer shows the scan but selects, searches and copies the
+OCR words. The font is the one Tesseract and OCRmyPDF use: a Type0 font with
+Identity-H encoding whose character codes are the UTF-16 code units of the
+text (CID = code unit), every CID drawn with glyph 1 of a tiny embedded
+TrueType (`sohoa/data/fonts/pdf.ttf`, a 0.5 em × 1 em box), and a ToUnicode
+CMap that maps each code unit to itself. So any BMP character — every
+precomposed Vietnamese letter (NFC) included — extracts exactly, with no
+font able to lose a diacritic.
+
+Geometry, per OCR line (pixels → points, y flipped):
+
+* font size = the line's box height, baseline = the line's box bottom. The
+  glyph box spans baseline … baseline + 1 em (Ascent 1000, Descent ~0), so the
+  invisible glyphs cover exactly the line's box: selection highlights land on
+  the words, descenders and stacked diacritics (Ạ, Ậ, Ỗ) included. One size
+  and one baseline per line, not per word, so `pdftotext` and viewers keep the
+  words of a line on one line.
+* each word starts at its box's left edge (`Td` from the previous word) and
+  is stretched with `Tz` so that its advance width equals its box width
+  (shortened to leave 0.05 em when it touches the next word's box).
+* a space glyph, stretched to fill the gap up to the next word, follows every
+  word but the last, so copy/paste and `pdftotext` give separated words.
+* boxes are clamped to the page: pdftotext drops characters drawn outside it.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import pikepdf
+
+from sohoa.models import OcrPage, OcrWord
+
+#: BaseFont/FontName of the glyph-less font (the name Tesseract gives it).
+FONT_NAME = "GlyphLessFont"
+#: Advance width of every glyph in 1/1000 em: glyph 1 of pdf.ttf is 1024 of
+#: 2048 units wide. /DW must equal it (ISO 19005-2 6.2.11.5: widths in the
+#: font dictionary consistent with the embedded program).
+GLYPH_WIDTH = 500
+#: Smallest horizontal scaling written, in percent; a zero or negative Tz
+#: (an empty or overlapping box) would make the word vanish or run backwards.
+MIN_TZ = 1.0
+#: Gap kept between two words of a line, in em, when their boxes touch.
+MIN_GAP_EM = 0.05
+#: Smallest font size written, in points (a box of zero height).
+MIN_FONT_SIZE = 0.5
+_SPACE = 0x20
+_REPLACEMENT = "\ufffd"
+
+
+@dataclass(frozen=True)
+class PlacedWord:
+    """One word of the text layer, in PDF points (origin bottom-left)."""
+
+    text: str
+    """The text as encoded: what a viewer extracts."""
+    x: float
+    """Left edge of the word's box."""
+    width: float
+    """Width of the word's box."""
+
+
+@dataclass(frozen=True)
+class PlacedLine:
+    """One OCR line: its words share a font size and a baseline."""
+
+    words: tuple[PlacedWord, ...]
+    baseline: float
+    size: float
+
+
+def clean_text(text: str) -> str:
+    """The text as the text layer can carry it.
+
+    NFC; controls and format characters (Cc, Cf: zero-width joiners, BOM,
+    soft hyphen) dropped; other spaces → U+0020; characters outside the BMP
+    and non-characters → U+FFFD, because a CID is one UTF-16 code unit and a
+    ToUnicode entry cannot map half a surrogate pair (no Vietnamese letter is
+    outside the BMP).
+    """
+    out: list[str] = []
+    for ch in unicodedata.normalize("NFC", text):
+        category = unicodedata.category(ch)
+        code = ord(ch)
+        if category in ("Cc", "Cf"):
+            continue
+        if category == "Zs":
+            out.append(" ")
+        elif code > 0xFFFF or category == "Cs" or _is_noncharacter(code):
+            out.append(_REPLACEMENT)
+        else:
+            out.append(ch)
+    return "".join(out).strip()
+
+
+def _is_noncharacter(code: int) -> bool:
+    return 0xFDD0 <= code <= 0xFDEF or (code & 0xFFFE) == 0xFFFE
+
+
+def layout_lines(page: OcrPage) -> list[PlacedLine]:
+    """Place the page's OCR words, line by line, in PDF points."""
+    scale = 72.0 / page.dpi
+    placed: list[PlacedLine] = []
+    for words in _group_lines(page.words):
+        boxes = [_clamp(w.box, page.width, page.height) for w in words]
+        top = min(box[1] for box in boxes)
+        bottom = max(box[3] for box in boxes)
+        size = max((bottom - top) * scale, MIN_FONT_SIZE)
+        baseline = (page.height - bottom) * scale
+        line_words = [
+            PlacedWord(text=text, x=box[0] * scale, width=(box[2] - box[0]) * scale)
+            for w, box in zip(words, boxes, strict=True)
+            if (text := clean_text(w.text))
+        ]
+        if line_words:
+            line_words = _keep_gaps(line_words, MIN_GAP_EM * size)
+            placed.append(PlacedLine(words=tuple(line_words), baseline=baseline, size=size))
+    return placed
+
+
+def _keep_gaps(words: list[PlacedWord], gap: float) -> list[PlacedWord]:
+    """Shorten a word that touches or overlaps the next one, leaving `gap` points.
+
+    pdftotext joins two words whose boxes touch even with a space glyph between
+    them ("Số:151/QĐ-STC"); any positive gap keeps them apart.
+    """
+    out = list(words)
+    for i in range(len(out) - 1):
+        word, limit = out[i], out[i + 1].x - gap
+        if word.x + word.width > limit > word.x:
+            out[i] = PlacedWord(text=word.text, x=word.x, width=limit - word.x)
+    return out
+
+
+def _clamp(box: tuple[int, int, int, int], width: int, height: int) -> tuple[int, int, int, int]:
+    """The box inside the page: pdftotext drops characters drawn outside the page."""
+    left, top = min(max(box[0], 0), width), min(max(box[1], 0), height)
+    return left, top, min(max(box[2], left), width), min(max(box[3], top), height)
+
+
+def _group_lines(words: Iterable[OcrWord]) -> list[list[OcrWord]]:
+    """Words grouped by `OcrWord.line`, lines and words in OCR reading order."""
+    lines: dict[int, list[OcrWord]] = {}
+    for word in words:
+        lines.setdefault(word.line, []).append(word)
+    return list(lines.values())
+
+
+def text_layer_text(page: OcrPage) -> str:
+    """The text the layer carries: one line per OCR line, words separated by a space."""
+    return "\n".join(" ".join(w.text for w in line.words) for line in layout_lines(page))
+
+
+def text_layer_ops(page: OcrPage, font_resource: str) -> bytes:
+    """Content-stream operators drawing the page's OCR words as invisible text.
+
+    `font_resource` is the name of the glyph-less font in the page's /Font
+    resources (with or without the leading slash). Returns b"" for a page
+    without words. The operators are wrapped in q … Q so the text state (Tz,
+    Tr) does not leak into what follows.
+    """
+    lines = layout_lines(page)
+    if not lines:
+        return b""
+    name = font_resource.lstrip("/")
+    ops: list[str] = ["q", "BT", "3 Tr"]
+    for line in lines:
+        ops.extend(_line_ops(line, name))
+    ops.extend(["ET", "Q"])
+    return ("\n".join(ops) + "\n").encode("ascii")
+
+
+def _line_ops(line: PlacedLine, font_name: str) -> list[str]:
+    first = line.words[0]
+    ops = [
+        f"/{font_name} {pdf_number(line.size)} Tf",
+        f"1 0 0 1 {pdf_number(first.x)} {pdf_number(line.baseline)} Tm",
+    ]
+    em = GLYPH_WIDTH / 1000.0 * line.size  # advance of one glyph at Tz 100, in points
+    for i, word in enumerate(line.words):
+        if i > 0:
+            # Td moves the start of the text line: from the previous word's left edge.
+            ops.append(f"{pdf_number(word.x - line.words[i - 1].x)} 0 Td")
+        codes = encode_cids(word.text)
+        ops.append(f"{_tz(word.width, len(codes) // 2, em)} Tz")
+        ops.append(f"<{codes.hex().upper()}> Tj")
+        if i + 1 < len(line.words):
+            gap = line.words[i + 1].x - (word.x + word.width)
+            ops.append(f"{_tz(gap, 1, em)} Tz")
+            ops.append(f"<{_SPACE:04X}> Tj")
+    return ops
+
+
+def _tz(width: float, glyphs: int, em: float) -> str:
+    """Horizontal scaling (percent) making `glyphs` glyph advances span `width` points."""
+    return pdf_number(max(100.0 * width / (glyphs * em), MIN_TZ))
+
+
+def encode_cids(text: str) -> bytes:
+    """The CIDs of `text` (already `clean_text`ed): its UTF-16BE code units."""
+    return text.encode("utf-16-be")
+
+
+def pdf_number(value: float) -> str:
+    """A PDF number with at most 3 decimals, no trailing zeros, no "-0"."""
+    text = f"{value:.3f}".rstrip("0").rstrip(".")
+    return "0" if text in ("", "-0") else text
+
+
+# --- the glyph-less font -----------------------------------------------------
+
+
+@cache
+def font_program() -> bytes:
+    """pdf.ttf from the package data (Tesseract's glyph-less font, Apache-2.0)."""
+    return (resources.files("sohoa") / "data" / "fonts" / "pdf.ttf").read_bytes()
+
+
+@cache
+def to_unicode_cmap() -> bytes:
+    """ToUnicode CMap mapping each 2-byte code to the same UTF-16 code unit.
+
+    Written as one bfrange per high byte: ISO 32000-1 9.10.3 lets a bfrange's
+    destination vary only in its last byte, so the single <0000> <FFFF> range
+    some tools write is, strictly, malformed. Codes that are never written are
+    left out: controls below U+0020, surrogates, and U+FEFF/U+FFFE/U+FFFF
+    (ISO 19005-2 6.2.11.7.2 forbids mapping to U+0000, U+FEFF, U+FFFE).
+    """
+    ranges: list[tuple[int, int]] = [(0x0020, 0x00FF)]
+    for high in range(0x01, 0x100):
+        if 0xD8 <= high <= 0xDF:
+            continue
+        low, top = high << 8, (high << 8) | 0xFF
+        if high == 0xFE:
+            top = 0xFEFE
+        elif high == 0xFF:
+            top = 0xFFFD
+        ranges.append((low, top))
+    body: list[str] = []
+    for start in range(0, len(ranges), 100):  # at most 100 entries per block (9.10.3)
+        chunk = ranges[start : start + 100]
+        body.append(f"{len(chunk)} beginbfrange")
+        body.extend(f"<{lo:04X}> <{hi:04X}> <{lo:04X}>" for lo, hi in chunk)
+        body.append("endbfrange")
+    lines = [
+        "/CIDInit /ProcSet findresource begin",
+        "12 dict begin",
+        "begincmap",
+        "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def",
+        "/CMapName /Adobe-Identity-UCS def",
+        "/CMapType 2 def",
+        "1 begincodespacerange",
+        "<0000> <FFFF>",
+        "endcodespacerange",
+        *body,
+        "endcmap",
+        "CMapName currentdict /CMap defineresource pop",
+        "end",
+        "end",
+    ]
+    return ("\n".join(lines) + "\n").encode("ascii")
+
+
+def add_glyphless_font(pdf: pikepdf.Pdf) -> pikepdf.Object:
+    """Add the glyph-less Type0 font to `pdf`; returns its (indirect) font dictionary."""
+    program = font_program()
+    font_file = pikepdf.Stream(pdf, program)
+    font_file.Length1 = len(program)
+    descriptor = pdf.make_indirect(
+        pikepdf.Dictionary(
+            Type=pikepdf.Name.FontDescriptor,
+            FontName=pikepdf.Name("/" + FONT_NAME),
+            # Symbolic (4) + FixedPitch (1): the glyphs are not a Latin set.
+            Flags=5,
+            FontBBox=pikepdf.Array([0, 0, GLYPH_WIDTH, 1000]),
+            ItalicAngle=0,
+            # The glyph box runs from the baseline to 1 em above it. Descent is
+            # -1, not 0: poppler ignores a zero descent and assumes -0.35 em.
+            Ascent=1000,
+            Descent=-1,
+            CapHeight=1000,
+            StemV=80,
+            FontFile2=font_file,
+        )
+    )
+    # Every CID → glyph 1, never glyph 0: ISO 19005-2 6.2.11.8 forbids
+    # referencing .notdef, even in rendering mode 3.
+    cid_to_gid = pikepdf.Stream(pdf, b"\x00\x01" * 0x10000)
+    cid_font = pdf.make_indirect(
+        pikepdf.Dictionary(
+            Type=pikepdf.Name.Font,
+            Subtype=pikepdf.Name.CIDFontType2,
+            BaseFont=pikepdf.Name("/" + FONT_NAME),
+            CIDSystemInfo=pikepdf.Dictionary(
+                Registry=pikepdf.String("Adobe"),
+                Ordering=pikepdf.String("Identity"),
+                Supplement=0,
+            ),
+            FontDescriptor=descriptor,
+            DW=GLYPH_WIDTH,
+            CIDToGIDMap=pdf.make_indirect(cid_to_gid),
+        )
+    )
+    return pdf.make_indirect(
+        pikepdf.Dictionary(
+            Type=pikepdf.Name.Font,
+            Subtype=pikepdf.Name.Type0,
+            BaseFont=pikepdf.Name("/" + FONT_NAME),
+            Encoding=pikepdf.Name("/Identity-H"),
+            DescendantFonts=pikepdf.Array([cid_font]),
+            ToUnicode=pdf.make_indirect(pikepdf.Stream(pdf, to_unicode_cmap())),
+        )
+    )
