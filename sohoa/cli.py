@@ -7,6 +7,7 @@ user can meet is a `SohoaError` mapped to its exit code in `main`.
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 import sys
 from datetime import datetime
@@ -115,7 +116,7 @@ def outcome_json(outcome: Outcome) -> dict[str, Any]:
             pages=record.pages,
             metadata=record.metadata.to_json(),
             signature={"level": record.signature_level},
-            needs_review=bool(record.metadata.needs_review or record.pages_needing_review),
+            needs_review=record.needs_review,
             review_pages=list(record.pages_needing_review),
             mean_confidence=record.mean_confidence,
         )
@@ -287,6 +288,12 @@ def verify(
     if not targets:
         raise SohoaError("nothing to verify", hint="give PDF files, or --archive DIR --all")
     roots = list(trust_roots_for(settings, archive_root if archive_root.exists() else None))
+    # A file inside another archive (ARCHIVE/objects/…) is checked against that
+    # archive's own roots too: an auditor points at the file, not the archive.
+    for home in {
+        h for h in map(archive_of, targets) if h is not None and h != archive_root.absolute()
+    }:
+        roots.extend(trust_roots_for(settings, home))
     for path in trust or []:
         roots.extend(load_certificates(path))
     verdicts = []
@@ -306,6 +313,14 @@ def verify(
         if not as_json:
             out.print(f"HTML report written to {html}")
     raise typer.Exit(worst)
+
+
+def archive_of(path: Path) -> Path | None:
+    """The archive a file lives in (a parent holding index.sqlite and objects/), if any."""
+    for parent in Path(path).absolute().parents:
+        if (parent / "index.sqlite").is_file() and (parent / "objects").is_dir():
+            return parent
+    return None
 
 
 def _print_verdict(verdict: Any) -> None:
@@ -390,6 +405,9 @@ def demo(
 
 def main() -> None:
     """Console entry point: map every error to its exit code, never a traceback."""
+    # pyHanko logs validation failures with tracebacks; the verdict says it all.
+    logging.getLogger("pyhanko").setLevel(logging.CRITICAL)
+    logging.getLogger("pyhanko_certvalidator").setLevel(logging.CRITICAL)
     try:
         code = app(standalone_mode=False)
     except click_exceptions.UsageError as exc:

@@ -290,6 +290,9 @@ class ArchiveRecord:
     ingested_at: datetime
     mean_confidence: float
     pages_needing_review: tuple[int, ...] = ()
+    """1-based numbers of pages whose mean word confidence is under the threshold."""
+    needs_review: bool = False
+    """A field could not be read with confidence, or a page is under the threshold."""
 
 
 # Typed outcomes of one consume task (like paperless-ngx's consume results).

@@ -158,6 +158,7 @@ class Archive:
             ingested_at=datetime.fromisoformat(row["ingested_at"]),
             mean_confidence=row["mean_confidence"],
             pages_needing_review=tuple(json.loads(row["review_pages"])),
+            needs_review=bool(row["needs_review"]),
         )
 
     # --- writing -------------------------------------------------------------------
