@@ -1,0 +1,241 @@
+"""The visible signature of a digitized copy, and where it goes on page 1.
+
+Nghị định 30/2020 Phụ lục I (chữ ký số của cơ quan trên bản sao điện tử): top
+right of the first page, no image, Times New Roman, size 10, black, giving the
+copy type ("SAO Y"), the agency name and the signing time in ISO 8601 with the
+Vietnam offset. Liberation Serif is metric-compatible with Times New Roman,
+covers every Vietnamese precomposed letter, and is free to embed (SIL OFL),
+which PDF/A requires (ISO 19005-2 §6.2.11.4: every font embedded).
+
+The box must not cover the document's own text: `place_box` searches the top
+right whitespace left by the OCR'd words, keeping 10 pt when a spot exists and
+shrinking down to 7 pt otherwise.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from fontTools.ttLib import TTFont
+from pyhanko.pdf_utils.font.opentype import GlyphAccumulator, GlyphAccumulatorFactory
+from pyhanko.pdf_utils.generic import ArrayObject, NameObject, NumberObject
+
+#: Vietnam has kept UTC+7 without daylight saving since 1975; a fixed offset
+#: avoids depending on the tz database for the one zone we print.
+VIETNAM_TZ = timezone(timedelta(hours=7), "Asia/Ho_Chi_Minh")
+
+FONT_SIZES = (10, 9, 8, 7)
+"""Sizes tried in order: 10 pt is the decree's size, 7 pt the smallest still legible."""
+EDGE_MARGIN = 14.0
+"""Distance (pt, ≈ 5 mm) kept from the page edge: inside every printer's printable area."""
+PADDING = 2.0
+"""Inner padding of the box around the text (pt)."""
+CLEARANCE = 2.0
+"""Minimum gap (pt) between the box and any occupied text box."""
+LEADING = 1.15
+"""Line spacing as a multiple of the font size."""
+
+Box = tuple[float, float, float, float]
+
+
+def font_path() -> Path:
+    """The embedded signature font (Liberation Serif Regular, SIL OFL 1.1)."""
+    return Path(str(resources.files("sohoa") / "data" / "fonts" / "LiberationSerif-Regular.ttf"))
+
+
+@functools.cache
+def _metrics() -> tuple[int, dict[int, int], dict[str, int]]:
+    """(units per em, cmap, advance widths) of the signature font."""
+    font = TTFont(str(font_path()), lazy=True)
+    upem = font["head"].unitsPerEm
+    cmap = dict(font.getBestCmap())
+    widths = {name: adv for name, (adv, _lsb) in font["hmtx"].metrics.items()}
+    font.close()
+    return upem, cmap, widths
+
+
+def text_width(text: str, size: float) -> float:
+    """Advance width of `text` in points at `size` (no kerning: an upper bound is fine)."""
+    upem, cmap, widths = _metrics()
+    notdef = widths.get(".notdef", upem // 2)
+    units = sum(widths.get(cmap.get(ord(ch), ".notdef"), notdef) for ch in text)
+    return units * size / upem
+
+
+def missing_glyphs(text: str) -> str:
+    """Characters of `text` the font cannot draw (they would print as boxes)."""
+    _upem, cmap, _widths = _metrics()
+    return "".join(sorted({ch for ch in text if ord(ch) not in cmap and not ch.isspace()}))
+
+
+def format_signing_time(when: datetime) -> str:
+    """ISO 8601 in Vietnam time, to the second: 2021-05-31T14:03:00+07:00."""
+    if when.tzinfo is None:
+        raise ValueError("signing time must be timezone-aware")
+    return when.astimezone(VIETNAM_TZ).replace(microsecond=0).isoformat()
+
+
+def stamp_lines(copy_type: str, agency_name: str, when: datetime) -> tuple[str, str, str]:
+    """The three lines of the visible signature, in the decree's order."""
+    return (copy_type.strip(), agency_name.strip(), format_signing_time(when))
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where the visible signature goes on page 1, and at what size."""
+
+    rect: Box
+    """(x0, y0, x1, y1) in PDF points, origin bottom-left of the page."""
+    font_size: int
+    overlaps: bool
+    """True only when no free spot existed and the box had to cover some text."""
+
+
+def box_size(lines: Sequence[str], size: int) -> tuple[float, float]:
+    """(width, height) of the box holding `lines` at `size` pt."""
+    width = max(text_width(line, size) for line in lines) + 2 * PADDING
+    # one leading per line plus the descent of the last one
+    height = len(lines) * size * LEADING + 0.3 * size + 2 * PADDING
+    return (round(width + 1, 1), round(height, 1))
+
+
+def _intersects(a: Box, b: Box, gap: float) -> bool:
+    return not (
+        a[2] + gap <= b[0] or b[2] + gap <= a[0] or a[3] + gap <= b[1] or b[3] + gap <= a[1]
+    )
+
+
+def _overlap_area(a: Box, b: Box) -> float:
+    w = min(a[2], b[2]) - max(a[0], b[0])
+    h = min(a[3], b[3]) - max(a[1], b[1])
+    return w * h if w > 0 and h > 0 else 0.0
+
+
+def place_box(
+    page: Box,
+    lines: Sequence[str],
+    occupied: Sequence[Box] = (),
+    *,
+    step: float = 2.0,
+) -> Placement:
+    """Top-right spot of page `page` (x0, y0, x1, y1) free of every `occupied` box.
+
+    Search order: at 10 pt, the top-right corner, then positions moved down or
+    left (nearest to the corner first, within the top-right quarter of the
+    page, where a reader looks for the copy's signature); then the same at
+    9, 8 and 7 pt. When nothing is free, the 7 pt box goes where it covers the
+    least text, and `overlaps` says so.
+    """
+    px0, py0, px1, py1 = page
+    pw, ph = px1 - px0, py1 - py0
+    right = px1 - EDGE_MARGIN
+    top = py1 - EDGE_MARGIN
+    # The region searched: the top-right quarter of the page (Phụ lục I:
+    # "góc trên, bên phải"), never beyond the edge margins.
+    min_x0 = px0 + pw * 0.45
+    min_y0 = py0 + ph * 0.70
+    occupied = [tuple(map(float, b)) for b in occupied]  # type: ignore[misc]
+    best: tuple[float, Box, int] | None = None
+    for size in FONT_SIZES:
+        w, h = box_size(lines, size)
+        nearby = [b for b in occupied if b[2] > min_x0 - w and b[3] > min_y0]
+        candidates: list[tuple[float, float, float]] = []
+        dx = 0.0
+        while right - dx - w >= min_x0:
+            dy = 0.0
+            while top - dy - h >= min_y0:
+                candidates.append((dx + dy, dx, dy))
+                dy += step
+            dx += step * 2
+        candidates.sort()
+        for _dist, cdx, cdy in candidates:
+            rect = (right - cdx - w, top - cdy - h, right - cdx, top - cdy)
+            hits = [b for b in nearby if _intersects(rect, b, CLEARANCE)]
+            if not hits:
+                return Placement(rect=_rounded(rect), font_size=size, overlaps=False)
+            if size == FONT_SIZES[-1]:
+                area = sum(_overlap_area(rect, b) for b in hits)
+                if best is None or area < best[0]:
+                    best = (area, rect, size)
+    if best is None:  # page too small for even one 7 pt box: use the corner
+        w, h = box_size(lines, FONT_SIZES[-1])
+        return Placement(
+            rect=_rounded((max(px0, right - w), max(py0, top - h), right, top)),
+            font_size=FONT_SIZES[-1],
+            overlaps=True,
+        )
+    return Placement(rect=_rounded(best[1]), font_size=best[2], overlaps=True)
+
+
+def _rounded(rect: Box) -> Box:
+    return (round(rect[0], 1), round(rect[1], 1), round(rect[2], 1), round(rect[3], 1))
+
+
+# --------------------------------------------------------------------------- font embedding
+
+
+class _ThousandUnitGlyphAccumulator(GlyphAccumulator):
+    """pyHanko's GlyphAccumulator with metrics expressed in 1/1000 em.
+
+    pyHanko 0.38 writes the font's raw design units into /W, the TJ kerning
+    adjustments and the FontDescriptor, but PDF glyph space is 1/1000 em
+    (ISO 32000-1 §9.2.4). Liberation Serif has 2048 units per em, so the text
+    came out with every advance doubled, and the /W widths disagreed with the
+    font program, which PDF/A forbids (ISO 19005-2 §6.2.11.5). Asking HarfBuzz
+    for positions at a 1000-unit scale and scaling the widths and descriptor
+    fixes all three; fonts with 1000 units per em are unaffected.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._design_upem = self.units_per_em
+        self._ratio = 1000.0 / self._design_upem
+        self.hb_font.scale = (1000, 1000)
+        self.units_per_em = 1000
+        descriptor = self.cidfont_obj._font_descriptor  # built eagerly by pyHanko
+        for key in ("/Ascent", "/Descent", "/CapHeight"):
+            if key in descriptor:
+                descriptor[NameObject(key)] = NumberObject(
+                    round(int(descriptor[key]) * self._ratio)
+                )
+        if "/FontBBox" in descriptor:
+            descriptor[NameObject("/FontBBox")] = ArrayObject(
+                NumberObject(round(int(v) * self._ratio)) for v in descriptor["/FontBBox"]
+            )
+
+    def _get_cid_and_width(self, glyph_id: int) -> tuple[int, int]:
+        try:
+            return self._glyphs[glyph_id]
+        except KeyError:
+            pass
+        cid, width = super()._get_cid_and_width(glyph_id)
+        self._glyphs[glyph_id] = scaled = (cid, round(width * self._ratio))
+        return scaled
+
+
+@dataclass(frozen=True)
+class SignatureFontFactory(GlyphAccumulatorFactory):
+    """Embeds a subset of the signature font with correct 1/1000 em metrics."""
+
+    def create_font_engine(self, writer: Any, obj_stream: Any = None) -> GlyphAccumulator:
+        with open(self.font_file, "rb") as fh:
+            data = io.BytesIO(fh.read())
+        if obj_stream is None and writer.stream_xrefs and self.create_objstream_if_needed:
+            obj_stream = writer.prepare_object_stream()
+        return _ThousandUnitGlyphAccumulator(
+            writer=writer,
+            font_handle=data,
+            font_size=self.font_size,
+            ot_script_tag=self.ot_script_tag,
+            ot_language_tag=self.ot_language_tag,
+            writing_direction=self.writing_direction,
+            bcp47_lang_code=self.bcp47_lang_code,
+            obj_stream=obj_stream,
+        )

@@ -1,0 +1,346 @@
+"""The PAdES baseline level a signature actually meets, read from the file's structure.
+
+pyHanko validates signatures but does not say which PAdES level a file meets
+(DESIGN.md, pitfalls), and `pdfsig` cannot check a document time-stamp. The
+auditor needs it: a B-B copy cannot be verified once the certificate expires,
+a B-LTA copy can. ETSI EN 319 142-1 (PAdES baseline signatures) defines the
+levels cumulatively; this module checks each requirement on the bytes:
+
+B-B
+    SubFilter ``ETSI.CAdES.detached``; signed attributes content-type,
+    message-digest and ESS signing-certificate-v2 (or v1) naming the signer's
+    certificate; *no* CMS signing-time attribute (EN 319 142-1 §5.4: the
+    claimed time goes in the dictionary's /M).
+B-T
+    B-B plus a proof the signature existed at a time: a signature-time-stamp
+    unsigned attribute (RFC 3161 token over the signature value), or a
+    document time-stamp in a later revision (the standard allows either).
+B-LT
+    B-T plus a DSS, in a revision after the signature, holding the validation
+    data: every certificate of the signer's chain up to a self-signed root
+    (from the DSS or the CMS certificates) and, for every certificate of that
+    chain and of the signature time-stamp's TSA chain that declares revocation
+    information (CRL distribution point or OCSP URL), an OCSP response or a CRL
+    of its issuer in the DSS. A /VRI entry for the signature is reported but
+    not required (ISO 32000-2 deprecates it; EN 319 142-1 makes it optional).
+B-LTA
+    B-LT plus a document time-stamp (SubFilter ``ETSI.RFC3161``) in the
+    revision where the DSS became complete or later, so the validation data
+    itself is time-stamped and can be renewed.
+
+Only structure is checked here; whether the signature, time-stamps and
+validation data are *valid* is `verify.py`'s job.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import itertools
+from dataclasses import dataclass, field
+from typing import Any
+
+from asn1crypto import cms, crl, ocsp, x509
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
+
+PADES_SUBFILTER = "/ETSI.CAdES.detached"
+DOC_TS_SUBFILTER = "/ETSI.RFC3161"
+LEVELS = ("B-B", "B-T", "B-LT", "B-LTA")
+
+
+@dataclass(frozen=True)
+class DssContent:
+    """What a DSS held at one revision of the file."""
+
+    revision: int
+    certs: tuple[x509.Certificate, ...]
+    ocsps: tuple[ocsp.OCSPResponse, ...]
+    crls: tuple[crl.CertificateList, ...]
+    vri_keys: frozenset[str]
+
+
+@dataclass(frozen=True)
+class LevelReport:
+    """The level met, each requirement checked, and what is missing for the next one."""
+
+    level: str | None
+    checks: dict[str, bool] = field(default_factory=dict)
+    missing: tuple[str, ...] = ()
+    """Human-readable reasons the next level up is not met."""
+    dss_revision: int | None = None
+    """Revision in which the DSS first held complete validation data."""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "level": self.level,
+            "checks": dict(self.checks),
+            "missing": list(self.missing),
+            "dss_revision": self.dss_revision,
+        }
+
+
+# --------------------------------------------------------------------------- DSS
+
+
+def _stream_bytes(ref: Any) -> bytes:
+    return ref.get_object().data
+
+
+def read_dss_at(reader: PdfFileReader, revision: int) -> DssContent | None:
+    """The DSS as it was at `revision` (0-based), or None when there was none."""
+    root = reader.get_historical_resolver(revision).root
+    if "/DSS" not in root:
+        return None
+    dss = root["/DSS"]
+    certs: list[x509.Certificate] = []
+    ocsps: list[ocsp.OCSPResponse] = []
+    crls: list[crl.CertificateList] = []
+    for ref in dss.get("/Certs", ()):
+        try:
+            certs.append(x509.Certificate.load(_stream_bytes(ref)))
+        except Exception:  # a corrupt entry does not count
+            continue
+    for ref in dss.get("/OCSPs", ()):
+        try:
+            ocsps.append(ocsp.OCSPResponse.load(_stream_bytes(ref)))
+        except Exception:
+            continue
+    for ref in dss.get("/CRLs", ()):
+        try:
+            crls.append(crl.CertificateList.load(_stream_bytes(ref)))
+        except Exception:
+            continue
+    vri = dss.get("/VRI")
+    vri_keys = (
+        frozenset(str(k).lstrip("/").upper() for k in vri) if vri is not None else frozenset()
+    )
+    return DssContent(revision, tuple(certs), tuple(ocsps), tuple(crls), vri_keys)
+
+
+def vri_key_candidates(sig: EmbeddedPdfSignature) -> set[str]:
+    """VRI keys a writer may have used: SHA-1 of /Contents, padded or bare DER."""
+    padded = sig.pkcs7_content
+    keys = {hashlib.sha1(padded).hexdigest().upper()}
+    with contextlib.suppress(ValueError):
+        keys.add(hashlib.sha1(cms.ContentInfo.load(padded).dump()).hexdigest().upper())
+    return keys
+
+
+# --------------------------------------------------------------------------- chains
+
+
+def _cms_certs(signed_data: cms.SignedData) -> list[x509.Certificate]:
+    out = []
+    for choice in signed_data["certificates"] or ():
+        if choice.name == "certificate":
+            out.append(choice.chosen)
+    return out
+
+
+def _issuer_of(cert: x509.Certificate, pool: list[x509.Certificate]) -> x509.Certificate | None:
+    aki = cert.authority_key_identifier
+    for cand in pool:
+        if cand.subject != cert.issuer or cand.sha256 == cert.sha256:
+            continue
+        if aki is not None and cand.key_identifier is not None and aki != cand.key_identifier:
+            continue
+        return cand
+    return None
+
+
+def _is_self_signed(cert: x509.Certificate) -> bool:
+    return cert.self_signed in ("maybe", "yes")
+
+
+def build_chain(
+    leaf: x509.Certificate, pool: list[x509.Certificate]
+) -> tuple[list[x509.Certificate], bool]:
+    """(chain from leaf up, complete?) — complete when it ends in a self-signed cert."""
+    chain = [leaf]
+    current = leaf
+    while not _is_self_signed(current) and len(chain) < 10:
+        issuer = _issuer_of(current, pool)
+        if issuer is None:
+            return chain, False
+        chain.append(issuer)
+        current = issuer
+    return chain, _is_self_signed(current)
+
+
+def declares_revinfo(cert: x509.Certificate) -> bool:
+    """True when the certificate points to a CRL or an OCSP responder."""
+    if cert.ocsp_no_check_value is not None:
+        return False
+    return bool(cert.crl_distribution_points or cert.ocsp_urls)
+
+
+def _ocsp_covers(resp: ocsp.OCSPResponse, cert: x509.Certificate, issuer: x509.Certificate) -> bool:
+    if resp["response_status"].native != "successful":
+        return False
+    try:
+        basic = resp["response_bytes"]["response"].parsed
+        responses = basic["tbs_response_data"]["responses"]
+    except (KeyError, ValueError, TypeError):
+        return False
+    for single in responses:
+        cert_id = single["cert_id"]
+        if cert_id["serial_number"].native != cert.serial_number:
+            continue
+        algo = cert_id["hash_algorithm"]["algorithm"].native
+        try:
+            key_hash = getattr(issuer.public_key, algo)  # sha1 / sha256 of the key bits
+        except AttributeError:
+            continue
+        if cert_id["issuer_key_hash"].native == key_hash:
+            return True
+    return False
+
+
+def _crl_covers(lst: crl.CertificateList, cert: x509.Certificate) -> bool:
+    return lst.issuer == cert.issuer
+
+
+def revinfo_gaps(chain: list[x509.Certificate], dss: DssContent) -> list[str]:
+    """Certificates of `chain` that declare revocation info the DSS does not hold."""
+    gaps = []
+    for cert, issuer in itertools.pairwise(chain):
+        if not declares_revinfo(cert):
+            continue
+        if any(_ocsp_covers(r, cert, issuer) for r in dss.ocsps):
+            continue
+        if any(_crl_covers(c, cert) for c in dss.crls):
+            continue
+        gaps.append(cert.subject.human_friendly)
+    return gaps
+
+
+# --------------------------------------------------------------------------- levels
+
+
+def _signed_attr_names(signer_info: cms.SignerInfo) -> set[str]:
+    attrs = signer_info["signed_attrs"]
+    return {a["type"].native for a in attrs} if attrs else set()
+
+
+def _signing_cert_attr_matches(signer_info: cms.SignerInfo, cert: x509.Certificate) -> bool:
+    for attr in signer_info["signed_attrs"] or ():
+        kind = attr["type"].native
+        if kind not in ("signing_certificate_v2", "signing_certificate"):
+            continue
+        try:
+            first = attr["values"][0]["certs"][0]
+        except (IndexError, KeyError):
+            return False
+        if kind == "signing_certificate":
+            return first["cert_hash"].native == cert.sha1
+        algo = first["hash_algorithm"]["algorithm"].native
+        digest = hashlib.new(algo, cert.dump()).digest()
+        return first["cert_hash"].native == digest
+    return False
+
+
+def signature_timestamp_token(signer_info: cms.SignerInfo) -> cms.ContentInfo | None:
+    """The RFC 3161 signature-time-stamp token in the unsigned attributes, if any."""
+    for attr in signer_info["unsigned_attrs"] or ():
+        if attr["type"].native == "signature_time_stamp_token":
+            return attr["values"][0]
+    return None
+
+
+def _tsa_chain(token: cms.ContentInfo, pool: list[x509.Certificate]) -> list[x509.Certificate]:
+    sd = token["content"]
+    certs = _cms_certs(sd)
+    sid = sd["signer_infos"][0]["sid"]
+    leaf = None
+    for c in certs:
+        if sid.name == "issuer_and_serial_number":
+            ias = sid.chosen
+            if c.issuer == ias["issuer"] and c.serial_number == ias["serial_number"].native:
+                leaf = c
+        elif c.key_identifier == sid.chosen.native:
+            leaf = c
+    if leaf is None:
+        return []
+    chain, _complete = build_chain(leaf, certs + pool)
+    return chain
+
+
+def detect_level(
+    reader: PdfFileReader,
+    sig: EmbeddedPdfSignature,
+    doc_timestamps: list[EmbeddedPdfSignature],
+    dss_by_revision: dict[int, DssContent | None] | None = None,
+) -> LevelReport:
+    """The PAdES baseline level `sig` meets in `reader`'s file (see module docstring)."""
+    checks: dict[str, bool] = {}
+    subfilter = str(sig.sig_object.get("/SubFilter", ""))
+    checks["subfilter_etsi_cades_detached"] = subfilter == PADES_SUBFILTER
+    if not checks["subfilter_etsi_cades_detached"]:
+        return LevelReport(None, checks, (f"SubFilter is {subfilter or 'missing'}, not PAdES",))
+    si = sig.signer_info
+    names = _signed_attr_names(si)
+    checks["content_type_and_message_digest"] = {"content_type", "message_digest"} <= names
+    checks["signing_certificate_v2"] = _signing_cert_attr_matches(si, sig.signer_cert)
+    checks["no_cms_signing_time"] = "signing_time" not in names
+    missing_bb = [
+        reason
+        for key, reason in (
+            ("content_type_and_message_digest", "content-type/message-digest attributes missing"),
+            ("signing_certificate_v2", "no signing-certificate-v2 attribute naming the signer"),
+            ("no_cms_signing_time", "CMS signing-time attribute present (PAdES puts it in /M)"),
+        )
+        if not checks[key]
+    ]
+    if missing_bb:
+        return LevelReport(None, checks, tuple(missing_bb))
+
+    token = signature_timestamp_token(si)
+    later_doc_ts = [ts for ts in doc_timestamps if ts.signed_revision > sig.signed_revision]
+    checks["signature_timestamp"] = token is not None
+    checks["document_timestamp_after_signature"] = bool(later_doc_ts)
+    if token is None and not later_doc_ts:
+        return LevelReport("B-B", checks, ("no signature time-stamp or document time-stamp",))
+
+    # B-LT: find the first revision after the signature whose DSS is complete.
+    total = reader.xrefs.total_revisions
+    dss_cache = dss_by_revision if dss_by_revision is not None else {}
+    cms_certs = _cms_certs(sig.signed_data)
+    complete_at: int | None = None
+    last_gap: list[str] = ["no DSS after the signature"]
+    vri_seen = False
+    for rev in range(sig.signed_revision + 1, total):
+        if rev not in dss_cache:
+            dss_cache[rev] = read_dss_at(reader, rev)
+        dss = dss_cache[rev]
+        if dss is None:
+            continue
+        vri_seen = vri_seen or bool(vri_key_candidates(sig) & dss.vri_keys)
+        pool = list(dss.certs) + cms_certs
+        chain, complete = build_chain(sig.signer_cert, pool)
+        gaps: list[str] = []
+        if not complete:
+            gaps.append(f"issuer of {chain[-1].subject.human_friendly} not in the DSS")
+        gaps += [f"no OCSP/CRL for {name}" for name in revinfo_gaps(chain, dss)]
+        if token is not None:
+            tsa_chain = _tsa_chain(token, pool)
+            if not tsa_chain:
+                gaps.append("signature time-stamp certificate not found")
+            else:
+                gaps += [f"no OCSP/CRL for TSA {n}" for n in revinfo_gaps(tsa_chain, dss)]
+        if not gaps:
+            complete_at = rev
+            break
+        last_gap = gaps
+    checks["dss_validation_data"] = complete_at is not None
+    checks["vri"] = vri_seen
+    if complete_at is None:
+        return LevelReport("B-T", checks, tuple(last_gap))
+
+    archive_ts = [ts for ts in later_doc_ts if ts.signed_revision >= complete_at]
+    checks["document_timestamp_over_dss"] = bool(archive_ts)
+    if not archive_ts:
+        return LevelReport(
+            "B-LT", checks, ("no document time-stamp over the DSS",), dss_revision=complete_at
+        )
+    return LevelReport("B-LTA", checks, (), dss_revision=complete_at)
