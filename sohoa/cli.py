@@ -266,6 +266,10 @@ def verify(
     trust: Annotated[
         list[Path] | None, typer.Option("--trust", help="Extra trusted root certificate (PEM/DER).")
     ] = None,
+    online: Annotated[
+        bool,
+        typer.Option("--online", help="Fetch missing revocation data (OCSP/CRL) from the network."),
+    ] = False,
     config: ConfigOption = None,
 ) -> None:
     """Verify PAdES signatures: integrity, trust, time-stamps, changes after signing, PAdES level.
@@ -274,7 +278,7 @@ def verify(
     revocation cannot be established; 3 bad input (not a PDF, no signature).
     """
     from sohoa.signing.identity import load_certificates, trust_roots_for
-    from sohoa.signing.verify import verify_file
+    from sohoa.signing.verify import exit_code_for, verify_file
 
     settings = _settings(config, archive)
     archive_root = Path(settings.archive)
@@ -297,11 +301,9 @@ def verify(
     for path in trust or []:
         roots.extend(load_certificates(path))
     verdicts = []
-    worst = ExitCode.OK
     for path in targets:
-        verdict = verify_file(path, trust_roots=roots, at=at)
+        verdict = verify_file(path, trust_roots=roots, at=at, allow_fetching=online)
         verdicts.append(verdict)
-        worst = max(worst, ExitCode(verdict.exit_code))
         if as_json:
             print(json.dumps(verdict.to_json(), ensure_ascii=False), flush=True)
         else:
@@ -312,7 +314,8 @@ def verify(
         html.write_text(render_html(verdicts), encoding="utf-8")
         if not as_json:
             out.print(f"HTML report written to {html}")
-    raise typer.Exit(worst)
+    # Severity, not number: broken (1) outranks bad input (3), which outranks indeterminate (2).
+    raise typer.Exit(exit_code_for(verdicts))
 
 
 def archive_of(path: Path) -> Path | None:
@@ -326,16 +329,27 @@ def archive_of(path: Path) -> Path | None:
 def _print_verdict(verdict: Any) -> None:
     data = verdict.to_json()
     colour = {0: "green", 1: "red", 2: "yellow", 3: "red"}.get(data.get("exit_code", 3), "red")
-    out.print(f"[{colour}]{data.get('status', '?')}[/] {data.get('file')}")
+    out.print(f"[{colour}]{data.get('status', '?').upper()}[/] {data.get('file')}")
     if data.get("error"):
         out.print(f"  {data['error']}")
     for sig in data.get("signatures") or []:
         signer = sig.get("signer") or {}
+        stamp = sig.get("timestamp") or {}
+        out.print(f"  • {sig.get('field')}: {sig.get('message') or sig.get('status')}")
+        out.print(f"    signer   {signer.get('subject', '?')}")
         out.print(
-            f"  signature {sig.get('field')}: {signer.get('subject', '?')}; "
-            f"intact={sig.get('intact')} trusted={sig.get('trusted')} "
-            f"level={sig.get('level')} signed={sig.get('signing_time')}"
+            f"    signed   {sig.get('signing_time_claimed') or '–'}"
+            f"{'  time-stamped ' + str(stamp.get('time')) if stamp else ''}"
         )
+        out.print(
+            f"    intact={sig.get('intact')}  trusted={sig.get('trusted')}  "
+            f"revocation={sig.get('revocation')}  coverage={sig.get('coverage')}  "
+            f"PAdES level={sig.get('level') or 'not PAdES'}"
+        )
+        for later in sig.get("later_revisions") or []:
+            out.print(f"    later revision: {later}")
+    for ts in data.get("document_timestamps") or []:
+        out.print(f"  • document time-stamp: {ts.get('time') or ts}")
 
 
 # --- doctor ----------------------------------------------------------------------------
