@@ -161,7 +161,9 @@ def run_demo(settings: Settings, samples: Path, out: Console, err: Console) -> i
             cer_text,
             fields_text,
         )
-    out.print(table)
+    # The summary is meant to be read and printed: never squeeze it to 80 columns.
+    wide = Console(width=max(out.width, 150), highlight=False, soft_wrap=True) if not out.is_terminal else out
+    wide.print(table)
     mean_cer = sum(cers) / len(cers) if cers else float("nan")
     per_page = elapsed / pages_total if pages_total else float("nan")
     out.print(
