@@ -417,6 +417,10 @@ def demo(
     raise typer.Exit(code)
 
 
+# Commands defined in their own modules register themselves on `app`.
+from sohoa.commands import review as _review  # noqa: E402, F401
+
+
 def main() -> None:
     """Console entry point: map every error to its exit code, never a traceback."""
     # pyHanko logs validation failures with tracebacks; the verdict says it all.

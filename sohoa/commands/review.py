@@ -1,0 +1,1 @@
+"""`sohoa review`, `sohoa edit`, `sohoa show`: metadata review commands (registered on import)."""
