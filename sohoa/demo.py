@@ -20,7 +20,7 @@ from rich.table import Table
 from sohoa.config import Settings
 from sohoa.errors import ExitCode
 from sohoa.models import Archived, Outcome
-from sohoa.ocr.metrics import best_match_cer, normalise
+from sohoa.ocr.metrics import best_match_cer, normalise, strip_signature_stamp
 
 #: Fields compared against the ground truth in the summary.
 COMPARED_FIELDS = (
@@ -47,7 +47,7 @@ def pdf_text(pdf: Path) -> list[str]:
     result = subprocess.run(
         ["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, check=True
     )
-    return result.stdout.decode("utf-8").split("\f")
+    return [strip_signature_stamp(page) for page in result.stdout.decode("utf-8").split("\f")]
 
 
 def field_matches(truth: dict[str, Any], metadata: dict[str, Any]) -> tuple[int, int]:
@@ -162,7 +162,11 @@ def run_demo(settings: Settings, samples: Path, out: Console, err: Console) -> i
             fields_text,
         )
     # The summary is meant to be read and printed: never squeeze it to 80 columns.
-    wide = Console(width=max(out.width, 150), highlight=False, soft_wrap=True) if not out.is_terminal else out
+    wide = (
+        Console(width=max(out.width, 150), highlight=False, soft_wrap=True)
+        if not out.is_terminal
+        else out
+    )
     wide.print(table)
     mean_cer = sum(cers) / len(cers) if cers else float("nan")
     per_page = elapsed / pages_total if pages_total else float("nan")

@@ -118,6 +118,10 @@ def _overlap_area(a: Box, b: Box) -> float:
     return w * h if w > 0 and h > 0 else 0.0
 
 
+#: Points of movement away from the corner worth one point of font size.
+SIZE_STEP_COST = 12.0
+
+
 def place_box(
     page: Box,
     lines: Sequence[str],
@@ -127,43 +131,46 @@ def place_box(
 ) -> Placement:
     """Top-right spot of page `page` (x0, y0, x1, y1) free of every `occupied` box.
 
-    Search order: at 10 pt, the top-right corner, then positions moved down or
-    left (nearest to the corner first, within the top-right quarter of the
-    page, where a reader looks for the copy's signature); then the same at
-    9, 8 and 7 pt. When nothing is free, the 7 pt box goes where it covers the
-    least text, and `overlaps` says so.
+    Search order: positions in the top-right quarter of the page (Phụ lục I:
+    "góc trên, bên phải", where a reader looks for the copy's signature),
+    nearest to the corner first, where shrinking the font by one point costs
+    as much as moving SIZE_STEP_COST points: a smaller box in the top margin
+    beats a 10 pt box pushed down beside the body text. When nothing is
+    free, the 7 pt box goes where it covers the least text, and `overlaps`
+    says so.
     """
     px0, py0, px1, py1 = page
     pw, ph = px1 - px0, py1 - py0
     right = px1 - EDGE_MARGIN
     top = py1 - EDGE_MARGIN
-    # The region searched: the top-right quarter of the page (Phụ lục I:
-    # "góc trên, bên phải"), never beyond the edge margins.
+    # The region searched: the top-right quarter of the page, never beyond
+    # the edge margins.
     min_x0 = px0 + pw * 0.45
     min_y0 = py0 + ph * 0.70
     occupied = [tuple(map(float, b)) for b in occupied]  # type: ignore[misc]
-    best: tuple[float, Box, int] | None = None
+    candidates: list[tuple[float, int, Box]] = []
     for size in FONT_SIZES:
         w, h = box_size(lines, size)
-        nearby = [b for b in occupied if b[2] > min_x0 - w and b[3] > min_y0]
-        candidates: list[tuple[float, float, float]] = []
+        shrink_cost = (FONT_SIZES[0] - size) * SIZE_STEP_COST
         dx = 0.0
         while right - dx - w >= min_x0:
             dy = 0.0
             while top - dy - h >= min_y0:
-                candidates.append((dx + dy, dx, dy))
+                rect = (right - dx - w, top - dy - h, right - dx, top - dy)
+                candidates.append((dx + dy + shrink_cost, size, rect))
                 dy += step
             dx += step * 2
-        candidates.sort()
-        for _dist, cdx, cdy in candidates:
-            rect = (right - cdx - w, top - cdy - h, right - cdx, top - cdy)
-            hits = [b for b in nearby if _intersects(rect, b, CLEARANCE)]
-            if not hits:
-                return Placement(rect=_rounded(rect), font_size=size, overlaps=False)
-            if size == FONT_SIZES[-1]:
-                area = sum(_overlap_area(rect, b) for b in hits)
-                if best is None or area < best[0]:
-                    best = (area, rect, size)
+    candidates.sort(key=lambda c: (c[0], -c[1]))
+    nearby = [b for b in occupied if b[2] > min_x0 - CLEARANCE and b[3] > min_y0 - CLEARANCE]
+    best: tuple[float, Box, int] | None = None
+    for _cost, size, rect in candidates:
+        hits = [b for b in nearby if _intersects(rect, b, CLEARANCE)]
+        if not hits:
+            return Placement(rect=_rounded(rect), font_size=size, overlaps=False)
+        if size == FONT_SIZES[-1]:
+            area = sum(_overlap_area(rect, b) for b in hits)
+            if best is None or area < best[0]:
+                best = (area, rect, size)
     if best is None:  # page too small for even one 7 pt box: use the corner
         w, h = box_size(lines, FONT_SIZES[-1])
         return Placement(
