@@ -37,7 +37,9 @@ test-fast: setup
 	$(BIN)/python -m pytest -q -m "not slow"
 
 bench: setup
-	$(BIN)/python bench/run.py
+	@$(BIN)/python -c 'import ocrmypdf' 2>/dev/null || $(BIN)/python -m pip install -q -e '.[dev,bench]'
+	$(BIN)/python bench/bench_ocr.py
+	$(BIN)/python bench/bench_signing.py
 
 lint: venv
 	$(BIN)/ruff check sohoa tests samples bench

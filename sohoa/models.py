@@ -56,6 +56,27 @@ class ScannedDocument:
 
 
 @dataclass(frozen=True)
+class EncodedImage:
+    """An image ready to embed in a PDF without further processing."""
+
+    data: bytes
+    filter: Literal["DCTDecode", "FlateDecode"]
+    """DCTDecode: a JPEG file; FlateDecode: zlib-compressed samples."""
+    width: int
+    height: int
+    mode: Literal["RGB", "L", "1"]
+    """Mode "1" samples are packed as Pillow does (bit 1 = white), which is what a
+    1-bit DeviceGray image means too: no inversion."""
+    png_predictor: bool = False
+    """FlateDecode data whose rows carry PNG filter bytes (a PNG file's IDAT
+    stream, embedded as-is with /Predictor 15)."""
+
+    @property
+    def bits_per_component(self) -> int:
+        return 1 if self.mode == "1" else 8
+
+
+@dataclass(frozen=True)
 class LoadedPage:
     """A page decoded to pixels, with the resolution it was scanned at."""
 
@@ -65,18 +86,21 @@ class LoadedPage:
     dpi: float
     dpi_assumed: bool
     """True when the file did not say its resolution and 300 dpi was assumed."""
-    original_jpeg: bytes | None = None
-    """The page's JPEG bytes when it came as a JPEG: embedded as-is when no
-    rotation or deskew is needed (no re-compression of the archival image)."""
+    original: EncodedImage | None = None
+    """The page's own encoded pixels when they can go into a PDF as they are
+    (a JPEG file, a PNG's IDAT stream, a scanner PDF's JPEG): the archive then
+    keeps the scan's bytes, never a re-compression."""
 
 
 @dataclass(frozen=True)
 class CleanPage:
-    """A page turned upright and deskewed, split in two images.
+    """A page as the archive keeps it and as OCR reads it.
 
-    `archival` is the faithful scan (only rotated/deskewed: Thông tư 05/2025
-    asks the archived copy to be the scan itself); `ocr_image` is the cleaned
-    grayscale image only OCR reads.
+    `archival` is the scan's pixels exactly as delivered (Thông tư 05/2025:
+    the digitized copy is the scan itself); the PDF page draws them turned by
+    `rotation + skew_degrees`, so nothing is resampled or re-compressed.
+    `ocr_image` is the cleaned grayscale image, upright and straight, that
+    only OCR reads; word boxes are in its pixel space.
     """
 
     ref: PageRef
@@ -89,10 +113,12 @@ class CleanPage:
     `Image.rotate` convention): 0, 90, 180, 270."""
     skew_degrees: float
     """Deskew rotation applied, in degrees (counter-clockwise positive)."""
-    orientation_method: str = "osd"
-    """How the quarter turn was decided: "osd", "confidence" or "none"."""
-    original_jpeg: bytes | None = None
-    """Set only when `archival` is pixel-identical to the source JPEG."""
+    orientation_method: str = "lines"
+    """How the quarter turn was decided: "lines" (text-line direction and
+    ascender/descender balance), "osd" (Tesseract OSD), "confidence" (OCR
+    confidence of both turns)."""
+    original: EncodedImage | None = None
+    """The scan's own encoded bytes for `archival`, when embeddable as-is."""
 
 
 @dataclass(frozen=True)
@@ -112,24 +138,13 @@ class OcrWord:
 
 
 @dataclass(frozen=True)
-class EncodedImage:
-    """An image ready to embed in a PDF without further processing."""
-
-    data: bytes
-    filter: Literal["DCTDecode", "FlateDecode"]
-    """DCTDecode: a JPEG file; FlateDecode: zlib-compressed raw samples."""
-    width: int
-    height: int
-    mode: Literal["RGB", "L", "1"]
-
-    @property
-    def bits_per_component(self) -> int:
-        return 1 if self.mode == "1" else 8
-
-
-@dataclass(frozen=True)
 class OcrPage:
-    """The result of one page's work: what the parent needs to build the PDF."""
+    """The result of one page's work: what the parent needs to build the PDF.
+
+    `width` × `height` is the upright page in pixels (the OCR image, where the
+    word boxes live). `image` holds the scan as delivered; the PDF draws it
+    turned counter-clockwise by `rotation + skew_degrees` about the page centre.
+    """
 
     index: int
     source: Path
@@ -145,9 +160,9 @@ class OcrPage:
     mean_confidence: float
     """Mean word confidence 0–100 (0 when no words were read)."""
     image: EncodedImage
-    """The archival image, encoded for the PDF."""
-    orientation_method: str = "osd"
-    """How the rotation was decided ("osd", "confidence", "none")."""
+    """The scan's pixels as delivered, encoded for the PDF."""
+    orientation_method: str = "lines"
+    """How the rotation was decided ("lines", "osd", "confidence")."""
     warnings: tuple[str, ...] = ()
 
     @property

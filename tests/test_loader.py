@@ -99,7 +99,9 @@ def test_jpeg_dpi_is_read_and_original_bytes_kept(tmp_path: Path) -> None:
     page = load_page(open_document(path).pages[0])
     assert page.dpi == pytest.approx(200)
     assert not page.dpi_assumed
-    assert page.original_jpeg == path.read_bytes()
+    assert page.original is not None
+    assert page.original.data == path.read_bytes()
+    assert page.original.filter == "DCTDecode"
     assert page.image.mode == "RGB"
 
 
@@ -171,7 +173,8 @@ def test_image_only_pdf_is_read_at_native_resolution(tmp_path: Path) -> None:
     page = load_page(document.pages[0])
     assert page.image.size == (1654, 2339)
     assert page.dpi == pytest.approx(200, abs=0.5)
-    assert page.original_jpeg is not None  # Pillow writes DCT: embedded as-is later
+    assert page.original is not None  # Pillow writes DCT: embedded as-is later
+    assert page.original.filter == "DCTDecode"
 
 
 def test_pdf_with_vector_content_is_rasterised_at_300_dpi(tmp_path: Path) -> None:
@@ -182,3 +185,31 @@ def test_pdf_with_vector_content_is_rasterised_at_300_dpi(tmp_path: Path) -> Non
     page = load_page(open_document(path).pages[0])
     assert page.dpi == 300
     assert abs(page.image.width - round(595 / 72 * 300)) <= 2
+
+
+@pytest.mark.parametrize("mode", ["RGB", "L", "1"])
+def test_png_rows_are_kept_for_embedding_as_is(tmp_path: Path, mode: str) -> None:
+    import zlib
+
+    path = tmp_path / f"trang-{mode}.png"
+    image = Image.effect_noise((300, 200), 60).convert(mode)
+    if mode == "RGB":
+        image = Image.merge("RGB", (image.split()[0], image.split()[0].rotate(90), image.split()[0]))
+    image.save(path, dpi=(300, 300))
+    page = load_page(open_document(path).pages[0])
+    original = page.original
+    assert original is not None and original.png_predictor
+    assert (original.width, original.height, original.mode) == (300, 200, mode)
+    # The IDAT stream inflates to the rows, each prefixed with its filter byte.
+    row = (300 * {"RGB": 3, "L": 1, "1": 1}[mode] * (1 if mode == "1" else 8) + 7) // 8
+    assert len(zlib.decompress(original.data)) == (row + 1) * 200
+
+
+def test_png_with_palette_or_alpha_is_not_passed_through(tmp_path: Path) -> None:
+    rgba = tmp_path / "alpha.png"
+    Image.new("RGBA", (50, 50), (255, 0, 0, 128)).save(rgba)
+    page = load_page(open_document(rgba).pages[0])
+    assert page.original is None and page.image.mode == "RGB"
+    palette = tmp_path / "palette.png"
+    Image.new("RGB", (50, 50), (200, 10, 10)).convert("P").save(palette)
+    assert load_page(open_document(palette).pages[0]).original is None

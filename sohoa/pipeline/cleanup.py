@@ -1,16 +1,24 @@
-"""Image cleanup: make every page upright and straight, and give OCR a clean image.
+"""Image cleanup: find how the page is turned and skewed, and give OCR a clean image.
 
-Two images leave this stage. The archival image is the faithful scan, only
-turned upright and deskewed (Thông tư 05/2025: the digitized copy is the scan
-itself, colour kept). The OCR image is a grayscale image prepared for
-Tesseract; nothing of it reaches the archive but the words read from it.
+The scan itself is never resampled: the archive keeps its pixels (and, where
+possible, its bytes) as delivered, and the PDF page draws them turned by the
+angle found here (Thông tư 05/2025: the digitized copy is the scan itself,
+colour kept, 100% scale). Only the OCR image is cleaned: colour ink dropped,
+turned upright, straightened, scanner borders whitened, light flattened.
+Nothing of it reaches the archive but the words read from it.
+
+Orientation without Tesseract OSD (which costs ~0.3 s a page whatever its
+size): the direction of the text lines tells 0°/180° from 90°/270°, and the
+balance of ink above and below each line's x-height (diacritics, capitals and
+ascenders sit above; only a few descenders hang below) tells upright from
+upside down. OSD is asked only when that balance is too close to call, and
+OCR confidence is the last word (pipeline/pages.py).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import cv2
 import numpy as np
@@ -18,24 +26,17 @@ from PIL import Image
 
 from sohoa.models import CleanPage, LoadedPage
 
-#: Skew below this is left alone: rotating would only blur the scan.
+#: Skew below this is left alone: it does not hurt OCR and is not worth a resampling.
 MIN_DESKEW_DEGREES = 0.1
 #: Largest skew we correct; beyond it the page is more likely a table or a photo.
 MAX_SKEW_DEGREES = 15.0
-#: OSD confidence under which its answer is checked by another signal.
+#: |upright_score| below this is too close to call: ask OSD.
+AMBIGUOUS_SCORE = 0.15
+#: OSD confidence under which its answer is not trusted.
 OSD_MIN_CONFIDENCE = 2.0
 
+#: OSD probe: (image, dpi) → (counter-clockwise degrees to make upright, confidence).
 OrientationProbe = Callable[[Image.Image, float], "tuple[int, float] | None"]
-
-
-@dataclass(frozen=True)
-class Turn:
-    """The orientation decision for a page."""
-
-    rotate: int
-    """Counter-clockwise degrees (PIL convention) that make the page upright."""
-    method: str
-    """"osd", "confidence" or "none"."""
 
 
 def to_gray(image: Image.Image) -> np.ndarray:
@@ -45,6 +46,34 @@ def to_gray(image: Image.Image) -> np.ndarray:
     if image.mode == "1":
         return np.asarray(image.convert("L"))
     return cv2.cvtColor(np.asarray(image.convert("RGB")), cv2.COLOR_RGB2GRAY)
+
+
+def has_colour_ink(rgb: np.ndarray) -> bool:
+    """Whether the page carries coloured marks (seal, signature) worth dropping."""
+    small = rgb[:: max(1, rgb.shape[0] // 400), :: max(1, rgb.shape[1] // 300)].astype(np.int16)
+    chroma = small.max(axis=2) - small.min(axis=2)
+    return bool((chroma > 60).mean() > 0.0005)
+
+
+def drop_colour_ink(rgb: np.ndarray) -> np.ndarray:
+    """Grayscale in which red seals and blue ink vanish but black print stays.
+
+    The maximum of the three channels: black toner is dark in all three, a
+    red stamp is bright in the red channel and blue ink in the blue one, so
+    both become near-white, while black text printed under a seal stays dark
+    (ink multiplies: red over black is still black).
+    """
+    r, g, b = cv2.split(rgb)
+    return cv2.max(cv2.max(r, g), b)
+
+
+def ocr_gray(image: Image.Image) -> np.ndarray:
+    """The grayscale OCR starts from: colour ink dropped when there is any."""
+    if image.mode == "RGB":
+        rgb = np.asarray(image)
+        if has_colour_ink(rgb):
+            return drop_colour_ink(rgb)
+    return to_gray(image)
 
 
 def _ink_mask(gray: np.ndarray, max_side: int) -> tuple[np.ndarray, float]:
@@ -126,93 +155,158 @@ def lines_are_horizontal(gray: np.ndarray) -> bool:
     return rows >= cols
 
 
-def _text_strip(image: Image.Image) -> Image.Image:
-    """The middle third of the page: body text, away from headers and seals."""
-    top, bottom = image.height // 3, 2 * image.height // 3
-    return image.crop((0, top, image.width, bottom))
+def whiten_borders(gray: np.ndarray) -> np.ndarray:
+    """Paint white the dark regions touching the image edge: the scanner lid,
+    the shadow beyond the paper. They are not text, and they fool Tesseract's
+    binarisation and layout analysis."""
+    scale = 0.25
+    small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    dark = (small < 90).astype(np.uint8)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(dark, connectivity=8)
+    if count <= 1:
+        return gray
+    h, w = dark.shape
+    x, y = stats[:, cv2.CC_STAT_LEFT], stats[:, cv2.CC_STAT_TOP]
+    ww, hh = stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]
+    touches = (x == 0) | (y == 0) | (x + ww >= w) | (y + hh >= h)
+    # A border runs along an edge: long in one direction. Text that happens to
+    # touch the edge is short in both.
+    long_side = np.maximum(ww / w, hh / h)
+    border = touches & (long_side > 0.2) & (stats[:, cv2.CC_STAT_AREA] > 0.002 * h * w)
+    border[0] = False
+    if not border.any():
+        return gray
+    mask = border[labels].astype(np.uint8)
+    mask = cv2.dilate(mask, np.ones((5, 5), np.uint8))
+    mask = cv2.resize(mask, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_NEAREST)
+    out = gray.copy()
+    out[mask > 0] = 255
+    return out
 
 
-def decide_orientation(
-    gray_image: Image.Image,
-    dpi: float,
-    osd: Callable[[Image.Image, float], tuple[int, float] | None],
-    confidence_of: Callable[[Image.Image, float], float] | None = None,
-) -> Turn:
-    """Which quarter turn makes the page upright.
+def flatten_illumination(gray: np.ndarray, dpi: float) -> np.ndarray:
+    """Divide by the paper's own brightness: a page dim at one edge becomes evenly white.
 
-    Tesseract OSD first, on a half-resolution image (as reliable as full
-    resolution on text pages, and twice as fast). When OSD fails or is unsure,
-    the direction of the text lines tells 0/180 from 90/270, and OCR
-    confidence on a strip read as horizontal text tells which of the two is
-    upright: every page comes out upright.
+    The background is the page with the text removed (a max filter wider than
+    a letter), smoothed; dividing by it leaves the ink and a flat white paper.
     """
-    scale = 0.5 if dpi >= 250 else 0.75
-    small = gray_image.resize(
-        (max(1, int(gray_image.width * scale)), max(1, int(gray_image.height * scale))),
-        Image.Resampling.BILINEAR,
+    scale = min(1.0, 75.0 / dpi)
+    small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (15, 15))
+    background = cv2.dilate(small, kernel)
+    background = cv2.GaussianBlur(background, (0, 0), 6)
+    background = cv2.resize(
+        background, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_LINEAR
     )
-    result = osd(small, dpi * scale)
-    if result is not None and result[1] >= OSD_MIN_CONFIDENCE:
-        return Turn(rotate=result[0], method="osd")
-    if confidence_of is None:
-        return Turn(rotate=result[0] if result else 0, method="osd" if result else "none")
-    candidates = (0, 180) if lines_are_horizontal(np.asarray(small)) else (90, 270)
-    scores = {}
-    for turn in candidates:
-        candidate = small.rotate(turn, expand=True) if turn else small
-        scores[turn] = confidence_of(_text_strip(candidate), dpi * scale)
-    best = max(scores, key=lambda t: scores[t])
-    return Turn(rotate=best, method="confidence")
+    background = np.maximum(background, 1)
+    return cv2.divide(gray, background, scale=255)
 
 
-def rotate_quarter(image: Image.Image, turn: int) -> Image.Image:
-    """Lossless quarter turn, counter-clockwise degrees."""
-    transpose = {
-        90: Image.Transpose.ROTATE_90,
-        180: Image.Transpose.ROTATE_180,
-        270: Image.Transpose.ROTATE_270,
-    }
-    return image.transpose(transpose[turn]) if turn else image
+def turn_quarter(gray: np.ndarray, degrees: int) -> np.ndarray:
+    """Lossless quarter turn, counter-clockwise (PIL's convention)."""
+    k = (degrees // 90) % 4
+    return np.ascontiguousarray(np.rot90(gray, k)) if k else gray
 
 
-def deskew_image(image: Image.Image, angle: float) -> Image.Image:
-    """Rotate by `angle` degrees counter-clockwise, keeping the page size; the
-    corners uncovered are filled white like paper."""
+def straighten(gray: np.ndarray, angle: float) -> np.ndarray:
+    """Rotate by `angle` degrees counter-clockwise about the centre, same size,
+    uncovered corners white like paper."""
     if abs(angle) < MIN_DESKEW_DEGREES:
-        return image
-    fill: int | tuple[int, int, int] = (255, 255, 255) if image.mode == "RGB" else 255
-    source = image.convert("L") if image.mode == "1" else image
-    rotated = source.rotate(angle, resample=Image.Resampling.BICUBIC, expand=False, fillcolor=fill)
-    return rotated.convert("1") if image.mode == "1" else rotated
+        return gray
+    height, width = gray.shape
+    # Pixel-index centre ((w−1)/2, (h−1)/2) is the page centre w/2, h/2 in the
+    # continuous coordinates the PDF page is turned about.
+    matrix = cv2.getRotationMatrix2D(((width - 1) / 2, (height - 1) / 2), angle, 1.0)
+    return cv2.warpAffine(
+        gray,
+        matrix,
+        (width, height),
+        flags=cv2.INTER_LINEAR,
+        borderMode=cv2.BORDER_CONSTANT,
+        borderValue=255,
+    )
 
 
-def prepare_for_ocr(archival: Image.Image) -> Image.Image:
-    """The grayscale image Tesseract reads."""
-    return Image.fromarray(to_gray(archival))
+def upright_score(clean: np.ndarray) -> float:
+    """Positive when the (straight, horizontal-line) page is upright, negative when upside down.
+
+    For each text line, the ink above its x-height band (diacritics, capitals,
+    ascenders: Vietnamese is heavy with marks above the letters) is compared
+    with the ink below it (descenders, the dot below); the median over lines
+    of (above − below) / (above + below) is the score.
+    """
+    scale = 1500 / max(clean.shape)
+    small = (
+        cv2.resize(clean, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+        if scale < 1
+        else clean
+    )
+    _, ink = cv2.threshold(small, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    profile = ink.sum(axis=1).astype(np.float64)
+    if profile.max() <= 0:
+        return 0.0
+    on = profile > 0.02 * profile.max()
+    votes: list[float] = []
+    y, n = 0, len(profile)
+    while y < n:
+        if not on[y]:
+            y += 1
+            continue
+        start = y
+        while y < n and on[y]:
+            y += 1
+        band = profile[start:y]
+        if len(band) < 4:
+            continue
+        core = np.flatnonzero(band > 0.5 * band.max())
+        above, below = band[: core[0]].sum(), band[core[-1] + 1 :].sum()
+        if above + below > 0:
+            votes.append((above - below) / (above + below))
+    return float(np.median(votes)) if votes else 0.0
 
 
 def clean_page(
     page: LoadedPage,
-    osd: Callable[[Image.Image, float], tuple[int, float] | None],
-    confidence_of: Callable[[Image.Image, float], float] | None = None,
+    osd: OrientationProbe | None = None,
+    keep: Callable[[str, np.ndarray], None] | None = None,
 ) -> CleanPage:
-    """LoadedPage → CleanPage: upright, deskewed, with its OCR image."""
-    gray = Image.fromarray(to_gray(page.image))
-    turn = decide_orientation(gray, page.dpi, osd, confidence_of)
-    upright = rotate_quarter(page.image, turn.rotate)
-    upright_gray = rotate_quarter(gray, turn.rotate)
-    skew = estimate_skew(np.asarray(upright_gray))
-    archival = deskew_image(upright, skew)
-    applied_skew = skew if abs(skew) >= MIN_DESKEW_DEGREES else 0.0
-    unchanged = turn.rotate == 0 and applied_skew == 0.0
+    """LoadedPage → CleanPage: the turn and skew of the page, and its OCR image.
+
+    `keep(stage, pixels)` receives each intermediate image (--keep-intermediates).
+    """
+    keep = keep or (lambda stage, pixels: None)
+    gray = ocr_gray(page.image)
+    keep("1-ink-dropped", gray)
+    base = 0 if lines_are_horizontal(gray) else 90
+    turned = turn_quarter(gray, base)
+    skew = estimate_skew(turned)
+    if abs(skew) < MIN_DESKEW_DEGREES:
+        skew = 0.0
+    straight = straighten(turned, skew)
+    keep("2-straightened", straight)
+    bordered = whiten_borders(straight)
+    keep("3-borders-whitened", bordered)
+    clean = flatten_illumination(bordered, page.dpi)
+    keep("4-light-flattened", clean)
+    score = upright_score(clean)
+    flip, method = score < 0, "lines"
+    if abs(score) < AMBIGUOUS_SCORE and osd is not None:
+        half = Image.fromarray(
+            cv2.resize(clean, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
+        )
+        found = osd(half, page.dpi / 2)
+        if found is not None and found[1] >= OSD_MIN_CONFIDENCE and found[0] in (0, 180):
+            flip, method = found[0] == 180, "osd"
+    if flip:
+        clean = np.ascontiguousarray(clean[::-1, ::-1])
     return CleanPage(
         ref=page.ref,
-        archival=archival,
-        ocr_image=prepare_for_ocr(archival),
+        archival=page.image,
+        ocr_image=Image.fromarray(clean),
         dpi=page.dpi,
         dpi_assumed=page.dpi_assumed,
-        rotation=turn.rotate,
-        skew_degrees=applied_skew,
-        orientation_method=turn.method,
-        original_jpeg=page.original_jpeg if unchanged else None,
+        rotation=(base + (180 if flip else 0)) % 360,
+        skew_degrees=round(skew, 2),
+        orientation_method=method,
+        original=page.original,
     )

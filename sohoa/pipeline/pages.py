@@ -6,21 +6,22 @@ Workers return `OcrPage` values; the parent assembles, signs and stores
 
 from __future__ import annotations
 
-import io
+import dataclasses
 import zlib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 from PIL import Image
 
-from sohoa.models import CleanPage, EncodedImage, LoadedPage, OcrPage, PageRef
+from sohoa.models import CleanPage, EncodedImage, LoadedPage, OcrPage, OcrWord, PageRef
 from sohoa.ocr.engine import OcrEngine, words_to_text
 from sohoa.pipeline.cleanup import clean_page
 from sohoa.scanners.loader import load_page
 
-#: JPEG quality when a JPEG scan had to be turned or deskewed: high enough that
-#: the second compression is invisible, the source was lossy already.
-REENCODE_JPEG_QUALITY = 92
+#: Mean word confidence under which the page is also read upside down.
+RECHECK_CONFIDENCE = 60.0
 
 
 @dataclass(frozen=True)
@@ -35,31 +36,25 @@ class PageOptions:
     """Write each stage's image here (debugging); None → keep nothing."""
 
 
-def encode_archival(clean: CleanPage, lossy_source: bool) -> EncodedImage:
-    """The archival image encoded for the PDF.
+def encode_archival(clean: CleanPage) -> EncodedImage:
+    """The scan's pixels encoded for the PDF.
 
-    An untouched JPEG is embedded byte for byte. A JPEG that had to be turned
-    is re-encoded as JPEG (the source was lossy; Flate would multiply the size
-    by ten for nothing). A lossless scan stays lossless (Flate).
+    The scan's own bytes when they can go in as they are (JPEG, PNG rows);
+    otherwise the pixels losslessly (Flate), so that nothing is lost that
+    the scanner delivered. Level 1: noisy scans barely compress further and
+    higher levels cost seconds per page.
     """
+    if clean.original is not None:
+        return clean.original
     image = clean.archival
-    mode = image.mode
-    if mode not in ("RGB", "L", "1"):
+    if image.mode not in ("RGB", "L", "1"):
         image = image.convert("RGB")
-        mode = "RGB"
-    if clean.original_jpeg is not None:
-        return EncodedImage(clean.original_jpeg, "DCTDecode", image.width, image.height, mode)  # type: ignore[arg-type]
-    if lossy_source and mode in ("RGB", "L"):
-        buffer = io.BytesIO()
-        image.save(buffer, format="JPEG", quality=REENCODE_JPEG_QUALITY, optimize=True)
-        return EncodedImage(buffer.getvalue(), "DCTDecode", image.width, image.height, mode)  # type: ignore[arg-type]
     # PIL packs mode "1" rows MSB first with 1 = white, as DeviceGray 1-bit expects.
-    return EncodedImage(
-        zlib.compress(image.tobytes(), 6), "FlateDecode", image.width, image.height, mode
-    )  # type: ignore[arg-type]
+    data = zlib.compress(image.tobytes(), 1)
+    return EncodedImage(data, "FlateDecode", image.width, image.height, image.mode)  # type: ignore[arg-type]
 
 
-def _mean_confidence(words: list) -> float:
+def _mean_confidence(words: Sequence[OcrWord]) -> float:
     return sum(w.confidence for w in words) / len(words) if words else 0.0
 
 
@@ -71,16 +66,24 @@ def process_page(ref: PageRef, engine: OcrEngine, options: PageOptions) -> OcrPa
         found = engine.orientation(image, dpi)
         return (found.rotate, found.confidence) if found else None
 
-    def confidence_of(image: Image.Image, dpi: float) -> float:
-        mean, count = engine.block_confidence(image, dpi)
-        # Upside-down text still yields a few confident "words"; weigh by how
-        # many were read so that the turn reading real lines wins.
-        return mean * min(1.0, count / 20)
-
-    clean = clean_page(loaded, osd=osd, confidence_of=confidence_of)
-    if options.keep_intermediates is not None:
-        _keep(options.keep_intermediates, ref, loaded, clean)
+    keep = _keeper(options.keep_intermediates, ref, loaded) if options.keep_intermediates else None
+    clean = clean_page(loaded, osd=osd, keep=keep)
     words = engine.recognize(clean.ocr_image, clean.dpi)
+    if _mean_confidence(words) < RECHECK_CONFIDENCE:
+        # The last word on orientation: a page read upside down gives words of
+        # low confidence. Read it the other way up and keep the better reading.
+        flipped = clean.ocr_image.transpose(Image.Transpose.ROTATE_180)
+        other = engine.recognize(flipped, clean.dpi)
+        if _mean_confidence(other) > _mean_confidence(words) + 10:
+            words = other
+            clean = dataclasses.replace(
+                clean,
+                ocr_image=flipped,
+                rotation=(clean.rotation + 180) % 360,
+                orientation_method="confidence",
+            )
+    if keep is not None:
+        keep("5-ocr-input", np.asarray(clean.ocr_image))
     warnings: list[str] = []
     if loaded.dpi_assumed:
         warnings.append(
@@ -94,8 +97,8 @@ def process_page(ref: PageRef, engine: OcrEngine, options: PageOptions) -> OcrPa
     return OcrPage(
         index=ref.index,
         source=ref.path,
-        width=clean.archival.width,
-        height=clean.archival.height,
+        width=clean.ocr_image.width,
+        height=clean.ocr_image.height,
         dpi=clean.dpi,
         dpi_assumed=clean.dpi_assumed,
         rotation=clean.rotation,
@@ -103,15 +106,19 @@ def process_page(ref: PageRef, engine: OcrEngine, options: PageOptions) -> OcrPa
         words=tuple(words),
         text=words_to_text(words),
         mean_confidence=round(_mean_confidence(words), 2),
-        image=encode_archival(clean, lossy_source=loaded.original_jpeg is not None),
+        image=encode_archival(clean),
         orientation_method=clean.orientation_method,
         warnings=tuple(warnings),
     )
 
 
-def _keep(directory: Path, ref: PageRef, loaded: LoadedPage, clean: CleanPage) -> None:
+def _keeper(directory: Path, ref: PageRef, loaded: LoadedPage) -> Callable[[str, np.ndarray], None]:
+    """Write each cleanup stage of a page as PNG into `directory` (debugging)."""
     directory.mkdir(parents=True, exist_ok=True)
     stem = f"{ref.path.stem}-p{ref.index + 1:03d}"
-    loaded.image.save(directory / f"{stem}-0-loaded.png")
-    clean.archival.save(directory / f"{stem}-1-archival.png")
-    clean.ocr_image.save(directory / f"{stem}-2-ocr.png")
+    loaded.image.save(directory / f"{stem}-0-scan.png")
+
+    def keep(stage: str, pixels: np.ndarray) -> None:
+        Image.fromarray(pixels).save(directory / f"{stem}-{stage}.png")
+
+    return keep

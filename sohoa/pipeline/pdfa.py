@@ -16,6 +16,7 @@ dictionary and several revisions.
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import re
 import shutil
@@ -111,10 +112,14 @@ def _add_page(pdf: pikepdf.Pdf, page: OcrPage, font: pikepdf.Object) -> None:
     where = f"page {page.index + 1} ({page.source})"
     if page.dpi <= 0:
         raise PdfError(f"{where}: resolution must be positive, got {page.dpi} dpi")
-    if (page.image.width, page.image.height) != (page.width, page.height):
+    if page.rotation % 90 or page.rotation not in (0, 90, 180, 270):
+        raise PdfError(f"{where}: rotation must be a quarter turn, got {page.rotation}")
+    sideways = page.rotation in (90, 270)
+    expected = (page.height, page.width) if sideways else (page.width, page.height)
+    if (page.image.width, page.image.height) != expected:
         raise PdfError(
-            f"{where}: image is {page.image.width}×{page.image.height} px but the OCR page "
-            f"is {page.width}×{page.height} px"
+            f"{where}: image is {page.image.width}×{page.image.height} px but the page, "
+            f"turned {page.rotation}°, is {page.width}×{page.height} px"
         )
     width, height = page.width_pt, page.height_pt
     # ISO 19005-2 6.1.13: page boundaries between 3 and 14 400 units.
@@ -125,8 +130,11 @@ def _add_page(pdf: pikepdf.Pdf, page: OcrPage, font: pikepdf.Object) -> None:
             hint="check the scan's resolution",
         )
     image = _image_xobject(pdf, page.image, where)
-    # 100% scale (Thông tư 05/2025): the image fills a page of the paper's size.
-    ops = f"q {pdf_number(width)} 0 0 {pdf_number(height)} 0 0 cm /{_IMAGE_NAME} Do Q\n".encode()
+    # 100% scale (Thông tư 05/2025): the page has the paper's size and the scan
+    # is drawn at its own resolution, turned upright and straight about the
+    # page centre: the scan's pixels stay as delivered, never resampled.
+    matrix = image_matrix(page)
+    ops = ("q " + " ".join(pdf_number(v) for v in matrix) + f" cm /{_IMAGE_NAME} Do Q\n").encode()
     ops += text_layer_ops(page, _FONT_NAME)
     resources_dict = pikepdf.Dictionary(XObject=pikepdf.Dictionary({f"/{_IMAGE_NAME}": image}))
     if page.words:
@@ -138,6 +146,28 @@ def _add_page(pdf: pikepdf.Pdf, page: OcrPage, font: pikepdf.Object) -> None:
         Contents=pdf.make_indirect(pikepdf.Stream(pdf, ops)),
     )
     pdf.pages.append(pikepdf.Page(pdf.make_indirect(page_dict)))
+
+
+def image_matrix(page: OcrPage) -> tuple[float, float, float, float, float, float]:
+    """The `cm` matrix drawing the scan (unit square) on the page, turned
+    counter-clockwise by rotation + skew about the page centre.
+
+    Row-vector convention of PDF (ISO 32000-1 §8.3.4): scale the unit square
+    to the image's size in points, centre it on the origin, rotate, move to
+    the page centre.
+    """
+    k = 72.0 / page.dpi
+    w, h = page.image.width * k, page.image.height * k
+    theta = math.radians(page.rotation + page.skew_degrees)
+    cos, sin = math.cos(theta), math.sin(theta)
+    if page.skew_degrees == 0:  # exact quarter turns: no rounding noise in the matrix
+        cos, sin = round(cos), round(sin)
+    cx, cy = page.width_pt / 2, page.height_pt / 2
+    a, b = w * cos, w * sin
+    c, d = -h * sin, h * cos
+    e = cx - (a + c) / 2
+    f = cy - (b + d) / 2
+    return (a, b, c, d, e, f)
 
 
 _COLOUR_SPACES = {
@@ -168,6 +198,14 @@ def _image_xobject(pdf: pikepdf.Pdf, image: EncodedImage, where: str) -> pikepdf
     stream.ColorSpace = _COLOUR_SPACES[image.mode]
     stream.BitsPerComponent = image.bits_per_component
     stream.Filter = pikepdf.Name("/" + image.filter)
+    if image.png_predictor:
+        # A PNG's IDAT rows, each with its filter byte (ISO 32000-1 §7.4.4.4).
+        stream.DecodeParms = pikepdf.Dictionary(
+            Predictor=15,
+            Colors=_COMPONENTS[image.mode],
+            BitsPerComponent=image.bits_per_component,
+            Columns=image.width,
+        )
     return pdf.make_indirect(stream)
 
 
@@ -185,6 +223,8 @@ def _check_jpeg(image: EncodedImage, where: str) -> None:
 def _check_flate(image: EncodedImage, where: str) -> None:
     """The zlib data must inflate to exactly the rows the dictionary will announce."""
     row = (image.width * _COMPONENTS[image.mode] * image.bits_per_component + 7) // 8
+    if image.png_predictor:
+        row += 1  # each PNG row starts with its filter-type byte
     expected = row * image.height
     inflater = zlib.decompressobj()
     size = 0

@@ -20,8 +20,9 @@ import pikepdf
 from PIL import Image, ImageFile, UnidentifiedImageError
 
 from sohoa.errors import InputError
-from sohoa.models import LoadedPage, PageRef, ScannedDocument, SourceKind
+from sohoa.models import EncodedImage, LoadedPage, PageRef, ScannedDocument, SourceKind
 from sohoa.scanners.formats import SUPPORTED_HINT, identify, is_candidate
+from sohoa.scanners.passthrough import jpeg_original, png_original
 
 #: Resolution assumed when a file does not say (and told to the user).
 DEFAULT_DPI = 300.0
@@ -262,28 +263,23 @@ def load_page(ref: PageRef) -> LoadedPage:
         if "truncated" in reason:
             reason = "image file is truncated (incomplete copy or scanner still writing)"
         raise InputError(ref.path, f"cannot decode page {ref.frame + 1}: {reason}") from None
-    original_jpeg = None
-    if ref.kind == "jpeg" and image.mode in ("RGB", "L"):
-        original_jpeg = ref.path.read_bytes()
-        if _jpeg_is_cmyk_or_odd(original_jpeg):
-            original_jpeg = None
+    original = None
+    if ref.frame == 0 and ref.kind in ("jpeg", "png"):
+        data = ref.path.read_bytes()
+        original = jpeg_original(data) if ref.kind == "jpeg" else png_original(data)
+        if original is not None and (original.width, original.height, original.mode) != (
+            image.width,
+            image.height,
+            image.mode,
+        ):
+            original = None
     return LoadedPage(
         ref=ref,
         image=image,
         dpi=dpi or DEFAULT_DPI,
         dpi_assumed=dpi is None,
-        original_jpeg=original_jpeg,
+        original=original,
     )
-
-
-def _jpeg_is_cmyk_or_odd(data: bytes) -> bool:
-    """JPEGs we cannot embed as-is in PDF/A: CMYK/YCCK (Adobe inverted), or progressive
-    with an Exif orientation that viewers would apply and PDF readers would not."""
-    with Image.open(io.BytesIO(data)) as im:
-        if im.mode not in ("RGB", "L"):
-            return True
-        orientation = im.getexif().get(0x0112, 1)
-        return orientation not in (0, 1)
 
 
 def _load_pdf_page(ref: PageRef) -> LoadedPage:
@@ -304,11 +300,11 @@ def _load_pdf_page(ref: PageRef) -> LoadedPage:
     if extracted is not None:
         image, dpi, jpeg = extracted
         _check_pixels(ref.path, image.size)
-        return LoadedPage(ref=ref, image=image, dpi=dpi, dpi_assumed=False, original_jpeg=jpeg)
+        return LoadedPage(ref=ref, image=image, dpi=dpi, dpi_assumed=False, original=jpeg)
     return _rasterise_pdf_page(ref, DEFAULT_DPI)
 
 
-def _single_page_image(page: pikepdf.Page) -> tuple[Image.Image, float, bytes | None] | None:
+def _single_page_image(page: pikepdf.Page) -> tuple[Image.Image, float, EncodedImage | None] | None:
     images = (
         list(page.get_images().items())
         if hasattr(page, "get_images")
@@ -340,7 +336,7 @@ def _single_page_image(page: pikepdf.Page) -> tuple[Image.Image, float, bytes | 
         and not any(pdf_image.decode_parms)
         and "/Decode" not in raw
     ):
-        jpeg = bytes(raw.read_raw_bytes())
+        jpeg = jpeg_original(bytes(raw.read_raw_bytes()))
     return _normalise_mode(pil), round(dpi_x, 2), jpeg
 
 
