@@ -67,3 +67,17 @@ def test_an_unreadable_page_is_reported_not_raised(tmp_path: Path) -> None:
     (result,) = list(pool.run([("x", _ref(bad))]))
     assert result.page is None
     assert "hỏng.png" in (result.error or "")
+
+
+def test_junk_words_inside_other_words_are_dropped() -> None:
+    from sohoa.models import OcrWord
+    from sohoa.ocr.engine import drop_junk_words
+
+    def word(text: str, box: tuple[int, int, int, int], conf: float = 90, line: int = 0) -> OcrWord:
+        return OcrWord(text=text, box=box, confidence=conf, block=0, paragraph=0, line=line)
+
+    real = word("Quyết", (100, 100, 300, 150))
+    speck = word("/", (150, 110, 160, 130))  # inside "Quyết": a seal fragment
+    dash = word("—", (400, 100, 420, 150), conf=0)  # punctuation read with no confidence
+    other_line = word("/", (150, 110, 160, 130), line=1)  # not inside a word of its own line
+    assert drop_junk_words([real, speck, dash, other_line]) == [real, other_line]

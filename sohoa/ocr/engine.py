@@ -143,7 +143,7 @@ class TesseractEngine:
             if not iterator.Next(RIL.WORD):
                 break
         api.Clear()
-        return words
+        return drop_junk_words(words)
 
     def orientation(self, image: Image.Image, dpi: float) -> Orientation | None:
         if self._osd is None:
@@ -186,6 +186,43 @@ class TesseractEngine:
         self._api.End()
         if self._osd is not None:
             self._osd.End()
+
+
+def _area(box: tuple[int, int, int, int]) -> int:
+    return max(0, box[2] - box[0]) * max(0, box[3] - box[1])
+
+
+def _inside(inner: tuple[int, int, int, int], outer: tuple[int, int, int, int]) -> float:
+    """Share of `inner`'s area that lies inside `outer`."""
+    w = min(inner[2], outer[2]) - max(inner[0], outer[0])
+    h = min(inner[3], outer[3]) - max(inner[1], outer[1])
+    area = _area(inner)
+    return (w * h) / area if w > 0 and h > 0 and area else 0.0
+
+
+def drop_junk_words(words: list[OcrWord]) -> list[OcrWord]:
+    """Remove what Tesseract reads in specks and seal fragments, not in text.
+
+    A "word" of punctuation alone read with no confidence, or one lying
+    inside another word of its line, is noise: in the text layer it would sit
+    on top of a real word, and PDF readers merge or drop such overlapping text.
+    """
+    by_line: dict[int, list[OcrWord]] = {}
+    for word in words:
+        by_line.setdefault(word.line, []).append(word)
+    kept: list[OcrWord] = []
+    for word in words:
+        if not any(c.isalnum() for c in word.text) and word.confidence < 30:
+            continue
+        if any(
+            other is not word
+            and _area(other.box) > _area(word.box)
+            and _inside(word.box, other.box) > 0.7
+            for other in by_line[word.line]
+        ):
+            continue
+        kept.append(word)
+    return kept
 
 
 def words_to_text(words: list[OcrWord] | tuple[OcrWord, ...]) -> str:
