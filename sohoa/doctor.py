@@ -88,7 +88,7 @@ def check_poppler() -> Check:
 
 
 def check_fonts() -> Check:
-    bundled = DATA / "fonts" / "LiberationSerif-Regular.ttf"
+    bundled = DATA / "fonts" / "LiberationSerif-Vietnamese.ttf"
     if not bundled.is_file():
         return Check("fonts", False, f"{bundled} missing", "reinstall sohoa (pip install -e .)")
     system = Path("/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf")

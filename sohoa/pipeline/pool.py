@@ -17,6 +17,7 @@ import multiprocessing as mp
 import os
 import time
 import traceback
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
@@ -28,6 +29,10 @@ from sohoa.pipeline.pages import PageOptions
 
 #: What a worker runs for each page: (ref, engine, options) → OcrPage.
 PageFunction = Callable[[PageRef, Any, PageOptions], OcrPage]
+
+#: Pages queued per worker: one being read, one waiting, so a worker never
+#: idles while the parent signs and stores a finished document.
+PREFETCH = 2
 
 #: A page that takes longer than this is abandoned and its worker replaced.
 PAGE_TIMEOUT_SECONDS = 600.0
@@ -103,8 +108,16 @@ class _Worker:
         self.process.start()
         child.close()
         self.ready = False
-        self.task: tuple[int, Any, PageRef] | None = None
+        self.tasks: deque[tuple[int, Any, PageRef]] = deque()
+        """Pages sent to this worker, in order; the first is the one it is working on."""
         self.started_at = 0.0
+        """When the worker started on tasks[0]."""
+
+    def send(self, task: tuple[int, Any, PageRef]) -> None:
+        if not self.tasks:
+            self.started_at = time.monotonic()
+        self.tasks.append(task)
+        self.conn.send((task[0], task[2]))
 
     def stop(self) -> None:
         with contextlib.suppress(BrokenPipeError, OSError):
@@ -137,39 +150,45 @@ class PagePool:
         self._ctx = mp.get_context("spawn")
 
     def run(self, tasks: Iterable[tuple[Any, PageRef]]) -> Iterator[PageResult]:
-        """Yield a PageResult for every task, in completion order."""
+        """Yield a PageResult for every task, in completion order.
+
+        Each worker holds up to PREFETCH pages: while the parent is busy
+        signing a finished document, the workers keep reading the next pages.
+        """
         pending = iter(tasks)
+        retry: deque[tuple[int, Any, PageRef]] = deque()  # pages of a dead worker's queue
         workers = [_Worker(self._ctx, self.options, self.page_function) for _ in range(self.jobs)]
         next_id = 0
         exhausted = False
         try:
             while True:
                 for worker in workers:
-                    if worker.ready and worker.task is None and not exhausted:
+                    while worker.ready and len(worker.tasks) < PREFETCH:
+                        if retry:
+                            worker.send(retry.popleft())
+                            continue
+                        if exhausted:
+                            break
                         try:
                             key, ref = next(pending)
                         except StopIteration:
                             exhausted = True
                             break
-                        worker.task = (next_id, key, ref)
-                        worker.started_at = time.monotonic()
-                        worker.conn.send((next_id, ref))
+                        worker.send((next_id, key, ref))
                         next_id += 1
-                busy = [w for w in workers if w.task is not None or not w.ready]
-                if exhausted and not any(w.task is not None for w in workers):
+                if exhausted and not retry and not any(w.tasks for w in workers):
                     return
-                if not busy:  # pragma: no cover - defensive
-                    continue
-                ready = wait([w.conn for w in busy], timeout=5.0)
+                ready = wait([w.conn for w in workers], timeout=5.0)
                 for index, worker in enumerate(workers):
                     result = None
                     if worker.conn in ready:
-                        result = self._receive(worker)
+                        result = self._receive(worker, retry)
                     elif (
-                        worker.task is not None
-                        and time.monotonic() - worker.started_at > PAGE_TIMEOUT_SECONDS
+                        worker.tasks and time.monotonic() - worker.started_at > PAGE_TIMEOUT_SECONDS
                     ):
-                        result = self._fail(worker, f"took more than {PAGE_TIMEOUT_SECONDS:.0f} s")
+                        result = self._fail(
+                            worker, f"took more than {PAGE_TIMEOUT_SECONDS:.0f} s", retry
+                        )
                         worker.kill()
                     if worker.conn.closed:
                         workers[index] = _Worker(self._ctx, self.options, self.page_function)
@@ -180,36 +199,39 @@ class PagePool:
                 if not worker.conn.closed:
                     worker.stop()
 
-    def _receive(self, worker: _Worker) -> PageResult | None:
+    def _receive(
+        self, worker: _Worker, retry: deque[tuple[int, Any, PageRef]]
+    ) -> PageResult | None:
         try:
             tag, payload = worker.conn.recv()
         except (EOFError, OSError):
             code = worker.process.exitcode
             worker.kill()
-            if worker.task is None:
+            if not worker.tasks:
                 raise SohoaError(f"an OCR worker died while starting (exit code {code})") from None
             how = (
                 f"killed by signal {-code}"
                 if code is not None and code < 0
                 else f"exit code {code}"
             )
-            return self._fail(worker, f"the OCR worker crashed on this page ({how})")
+            return self._fail(worker, f"the OCR worker crashed on this page ({how})", retry)
         if tag == "ready":
             worker.ready = True
             return None
         if tag == "init-error":
             worker.kill()
             raise SohoaError(str(payload))
-        assert worker.task is not None and worker.task[0] == tag
-        _, key, ref = worker.task
-        worker.task = None
+        task_id, key, ref = worker.tasks.popleft()
+        assert task_id == tag
+        worker.started_at = time.monotonic()
         if isinstance(payload, SohoaErrorReport):
             return PageResult(key, ref, None, payload.message)
         return PageResult(key, ref, payload, None)
 
     @staticmethod
-    def _fail(worker: _Worker, why: str) -> PageResult:
-        assert worker.task is not None
-        _, key, ref = worker.task
-        worker.task = None
+    def _fail(worker: _Worker, why: str, retry: deque[tuple[int, Any, PageRef]]) -> PageResult:
+        """Fail the page the worker was on; its queued pages go to other workers."""
+        _, key, ref = worker.tasks.popleft()
+        retry.extend(worker.tasks)
+        worker.tasks.clear()
         return PageResult(key, ref, None, f"{ref.path}: page {ref.index + 1}: {why}")

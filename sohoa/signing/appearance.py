@@ -46,8 +46,9 @@ Box = tuple[float, float, float, float]
 
 
 def font_path() -> Path:
-    """The embedded signature font (Liberation Serif Regular, SIL OFL 1.1)."""
-    return Path(str(resources.files("sohoa") / "data" / "fonts" / "LiberationSerif-Regular.ttf"))
+    """The embedded signature font: Liberation Serif Regular cut down to Vietnamese
+    Latin by scripts/make_stamp_font.py (SIL OFL 1.1)."""
+    return Path(str(resources.files("sohoa") / "data" / "fonts" / "LiberationSerif-Vietnamese.ttf"))
 
 
 @functools.cache
