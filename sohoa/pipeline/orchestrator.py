@@ -29,7 +29,7 @@ from sohoa.models import (
 )
 from sohoa.pipeline.pages import PageOptions
 from sohoa.pipeline.pdfa import build_pdfa
-from sohoa.pipeline.pool import PagePool, PageResult
+from sohoa.pipeline.pool import PageFunction, PagePool, PageResult
 from sohoa.scanners.loader import open_document
 from sohoa.signing.identity import SigningIdentity, load_identity, trust_roots_for
 from sohoa.signing.sign import sign_pdf
@@ -76,8 +76,16 @@ def page_text_boxes(page: OcrPage) -> list[tuple[float, float, float, float]]:
 class Ingestor:
     """Ingests documents into one archive with one signing identity."""
 
-    def __init__(self, settings: Settings, *, keep_intermediates: Path | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        keep_intermediates: Path | None = None,
+        page_function: PageFunction | None = None,
+    ) -> None:
+        """`page_function` replaces the workers' `process_page` (tests)."""
         self.settings = settings
+        self.page_function = page_function
         self.archive = Archive(settings.archive)
         self.identity: SigningIdentity = load_identity(settings, self.archive.root)
         self.trust_roots = trust_roots_for(settings, self.archive.root)
@@ -132,7 +140,7 @@ class Ingestor:
         report()
         tasks = ((job.position, ref) for job in work if job.document for ref in job.document.pages)
         next_to_emit = 0
-        pool = PagePool(self.settings.jobs, self.options)
+        pool = PagePool(self.settings.jobs, self.options, self.page_function)
         for result in pool.run(tasks):
             job = jobs[result.key]
             self._collect(job, result)
