@@ -5,14 +5,15 @@
 Generates degraded pages of Vietnamese administrative documents with exact
 ground truth (samples.generate), then runs in one go:
 
-  (a) plain `tesseract PAGE - -l vie`, one thread (OMP_THREAD_LIMIT=1), page by page;
+  (a) plain `tesseract PAGE - -l vie`, one thread (OMP_THREAD_LIMIT=1), page by page,
+      text to stdout;
   (b) OCRmyPDF `--deskew --rotate-pages -l vie --jobs N` (OMP_THREAD_LIMIT=1) on one
       PDF holding all the pages (its best case: one start-up for the whole batch);
   (c) `sohoa ingest` of the page files with `--jobs N`, into a fresh archive.
 
-For every system the text layer is read back with `pdftotext` from the PDF it
-wrote (plain Tesseract: its own `pdf` output), never from an internal
-variable. CER: NFC, whitespace collapsed, the body text against its
+For OCRmyPDF and sohoa the text layer is read back with `pdftotext` from the
+PDF they wrote, never from an internal variable (plain Tesseract: its text
+output). CER: NFC, whitespace collapsed, the body text against its
 best-matching stretch of the page text (the visible signature's three lines
 are removed from sohoa's text first: they are not part of the scan).
 
@@ -103,7 +104,9 @@ def upright_copy(scan: Path, rotation: int, out: Path) -> Path:
 
 
 def pdf_pages_text(pdf: Path) -> list[str]:
-    result = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, check=True)
+    result = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, check=True
+    )
     pages = result.stdout.decode("utf-8").split("\f")
     if pages and not pages[-1].strip():  # pdftotext ends every page with a form feed
         pages.pop()
@@ -114,17 +117,41 @@ def cer_of(truth: dict, text: str) -> float:
     return best_match_cer(truth["pages"][0]["body"], text)
 
 
-def run_tesseract(scans: list[Path], work: Path) -> tuple[float, list[str], list[float]]:
+def run_tesseract(scans: list[Path]) -> tuple[float, list[str], list[float]]:
+    """Plain `tesseract PAGE - -l vie`, text to stdout (no PDF rendering: the engine alone)."""
     texts, times = [], []
     started = time.monotonic()
     for scan in scans:
-        base = work / scan.stem
         t0 = time.monotonic()
-        subprocess.run(["tesseract", str(scan), str(base), "-l", "vie", "pdf"], env=ENV,
-                       capture_output=True, check=True)  # fmt: skip
+        result = subprocess.run(["tesseract", str(scan), "-", "-l", "vie"], env=ENV,
+                                capture_output=True, check=True)  # fmt: skip
         times.append(time.monotonic() - t0)
-        texts.append(pdf_pages_text(base.with_suffix(".pdf"))[0])
+        texts.append(result.stdout.decode("utf-8"))
     return time.monotonic() - started, texts, times
+
+
+def worker_peak_memory(scans: list[Path], work: Path) -> tuple[float, float]:
+    """Peak RSS (MB) of one OCR worker over the A4 pages, then over an A3 page at 600 dpi."""
+    import resource
+
+    from sohoa.pipeline.pages import PageOptions
+    from sohoa.pipeline.pool import PagePool
+    from sohoa.scanners.loader import open_document
+
+    def run(paths: list[Path]) -> float:
+        refs = [open_document(p).pages[0] for p in paths]
+        for _ in PagePool(1, PageOptions()).run(enumerate(refs)):
+            pass
+        return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+    a4 = run(scans)
+    with Image.open(scans[0]) as first:
+        page = first.convert("L").resize((round(8.27 * 600), round(11.69 * 600)))
+    a3 = Image.new("L", (round(11.69 * 600), round(16.54 * 600)), 255)
+    a3.paste(page, (0, 0))
+    a3_path = work / "a3-600dpi.png"
+    a3.save(a3_path, dpi=(600, 600), compress_level=1)
+    return a4, run([a3_path])
 
 
 def run_ocrmypdf(scans: list[Path], work: Path, jobs: int) -> tuple[float, list[str]]:
@@ -195,21 +222,37 @@ def main() -> int:
     scans = [pages_dir / t["source"] for t in truths]
 
     print("(a) plain tesseract, one thread …", flush=True)
-    (work / "tesseract").mkdir(exist_ok=True)
-    t_wall, t_texts, _ = run_tesseract(scans, work / "tesseract")
+    t_wall, t_texts, _ = run_tesseract(scans)
     print("    engine bound: plain tesseract on the pages turned upright …", flush=True)
     (work / "upright").mkdir(exist_ok=True)
-    uprights = [upright_copy(s, t["pages"][0]["rotation"], work / "upright") for s, t in zip(scans, truths, strict=True)]
-    u_wall, u_texts, u_times = run_tesseract(uprights, work / "upright")
+    uprights = [
+        upright_copy(s, t["pages"][0]["rotation"], work / "upright")
+        for s, t in zip(scans, truths, strict=True)
+    ]
+    _, u_texts, u_times = run_tesseract(uprights)
     bound = sum(u_times) / args.jobs
 
-    results = [summarise("tesseract -l vie (1 thread)", [cer_of(t, x) for t, x in zip(truths, t_texts, strict=True)], t_wall, len(scans))]
+    results = [
+        summarise(
+            "tesseract -l vie (1 thread)",
+            [cer_of(t, x) for t, x in zip(truths, t_texts, strict=True)],
+            t_wall,
+            len(scans),
+        )
+    ]
     o_texts: list[str] = []
     if not args.skip_ocrmypdf:
         print(f"(b) OCRmyPDF --deskew --rotate-pages --jobs {args.jobs} …", flush=True)
         (work / "ocrmypdf").mkdir(exist_ok=True)
         o_wall, o_texts = run_ocrmypdf(scans, work / "ocrmypdf", args.jobs)
-        results.append(summarise(f"OCRmyPDF (--jobs {args.jobs})", [cer_of(t, x) for t, x in zip(truths, o_texts, strict=True)], o_wall, len(scans)))
+        results.append(
+            summarise(
+                f"OCRmyPDF (--jobs {args.jobs})",
+                [cer_of(t, x) for t, x in zip(truths, o_texts, strict=True)],
+                o_wall,
+                len(scans),
+            )
+        )
     print(f"(c) sohoa ingest --jobs {args.jobs} …", flush=True)
     (work / "sohoa").mkdir(exist_ok=True)
     s_wall, s_texts, s_lines = run_sohoa(scans, work / "sohoa", args.jobs)
@@ -217,25 +260,44 @@ def main() -> int:
     results.append(summarise(f"sohoa ingest (--jobs {args.jobs})", s_cers, s_wall, len(scans)))
 
     print()
-    print(f"{len(scans)} pages, {args.jobs} cores; CER = body text vs best-matching stretch of the text layer (pdftotext)")
+    print(
+        f"{len(scans)} pages, {args.jobs} cores; CER = body text vs best-matching stretch of the text layer (pdftotext)"
+    )
     print(f"{'system':32} {'mean CER':>9} {'worst':>8} {'>3%':>4} {'wall s':>8} {'pages/min':>10}")
     for r in results:
-        print(f"{r['system']:32} {r['mean_cer']:9.2%} {r['worst_cer']:8.2%} {r['pages_over_3pct']:4d} {r['wall_s']:8.1f} {r['pages_per_min']:10.1f}")
+        print(
+            f"{r['system']:32} {r['mean_cer']:9.2%} {r['worst_cer']:8.2%} {r['pages_over_3pct']:4d} {r['wall_s']:8.1f} {r['pages_per_min']:10.1f}"
+        )
     print()
-    print(f"engine bound (Σ one-thread tesseract on upright pages ÷ {args.jobs}): {bound:.1f} s"
-          f"  → sohoa wall / bound = {s_wall / bound:.2f}  (target ≤ 1.18)")
+    print(
+        f"engine bound (Σ one-thread tesseract on upright pages ÷ {args.jobs}): {bound:.1f} s"
+        f"  → sohoa wall / bound = {s_wall / bound:.2f}  (target ≤ 1.18)"
+    )
     if o_texts:
         ratio = results[-1]["pages_per_min"] / results[-2]["pages_per_min"]
         print(f"sohoa pages/min ÷ OCRmyPDF pages/min = {ratio:.2f}  (target ≥ 3)")
     upright_cers = [cer_of(t, x) for t, x in zip(truths, u_texts, strict=True)]
-    print(f"(reference: plain tesseract on the upright pages: mean CER {sum(upright_cers) / len(upright_cers):.2%})")
+    print(
+        f"(reference: plain tesseract on the upright pages: mean CER {sum(upright_cers) / len(upright_cers):.2%})"
+    )
     print()
-    print(f"{'page':10} {'damage':22} {'tesseract':>10} {'ocrmypdf':>9} {'sohoa':>7}  sohoa review?")
+    print(
+        f"{'page':10} {'damage':22} {'tesseract':>10} {'ocrmypdf':>9} {'sohoa':>7}  sohoa review?"
+    )
     for i, (truth, scan) in enumerate(zip(truths, scans, strict=True)):
         line = s_lines.get(scan.name) or {}
         o = f"{cer_of(truth, o_texts[i]):9.2%}" if o_texts else f"{'–':>9}"
-        print(f"{scan.name:10} {truth['label']:22} {cer_of(truth, t_texts[i]):10.2%} {o} {s_cers[i]:7.2%}  "
-              f"{'yes' if line.get('needs_review') else ''} {line.get('status', 'missing')}")
+        print(
+            f"{scan.name:10} {truth['label']:22} {cer_of(truth, t_texts[i]):10.2%} {o} {s_cers[i]:7.2%}  "
+            f"{'yes' if line.get('needs_review') else ''} {line.get('status', 'missing')}"
+        )
+    print()
+    print("memory: one OCR worker's peak RSS …", flush=True)
+    a4_mb, a3_mb = worker_peak_memory(scans, work)
+    print(
+        f"  peak RSS of a worker over the {len(scans)} A4 pages: {a4_mb:.0f} MB (target < 500 MB)"
+    )
+    print(f"  peak RSS with an A3 page at 600 dpi (70 Mpx): {a3_mb:.0f} MB")
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
     return 0
