@@ -257,6 +257,37 @@ class Archive:
             ),
         )  # fmt: skip
 
+    def pdf_changed(self, document_id: str, action: str, detail: dict[str, Any]) -> str:
+        """Record that a document's signed PDF gained a revision (e.g. a renewed
+        time-stamp): new fixity hash in the index and the sidecar, and an audit
+        event. Returns the new SHA-256."""
+        record = self.get(document_id)
+        new_hash = sha256_file(record.pdf)
+        sidecar_path = record.pdf.parent / "metadata.json"
+        sidecar = json.loads(sidecar_path.read_text(encoding="utf-8"))
+        old_hash = sidecar.get("pdf_sha256")
+        sidecar["pdf_sha256"] = new_hash
+        atomic_write(
+            sidecar_path, (json.dumps(sidecar, ensure_ascii=False, indent=2) + "\n").encode()
+        )
+        self.db.execute(
+            "UPDATE documents SET pdf_sha256 = ? WHERE id = ?", (new_hash, record.document_id)
+        )
+        self.log(
+            action,
+            record.document_id,
+            {**detail, "pdf_sha256_before": old_hash, "pdf_sha256": new_hash},
+        )
+        return new_hash
+
+    def pdf_sha256(self, document_id: str) -> str:
+        row = self.db.execute(
+            "SELECT pdf_sha256 FROM documents WHERE id = ?", (document_id,)
+        ).fetchone()
+        if row is None:
+            raise ArchiveError(f"no document {document_id!r} in {self.root}")
+        return str(row[0])
+
     def quarantine(self, source: Path, reason: str, *, move: bool = False) -> Path | None:
         """Keep a refused input with its reason. Never deletes: copies (or moves, for the inbox)."""
         stamp = now().strftime("%Y%m%dT%H%M%S")
