@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import shutil
 import sys
 from datetime import datetime
@@ -526,6 +527,14 @@ def main() -> None:
     except KeyboardInterrupt:
         err.print("interrupted")
         sys.exit(130)
+    except Exception as exc:  # a bug: say so plainly; the traceback on request
+        if os.environ.get("SOHOA_DEBUG"):
+            raise
+        err.print(f"[red]internal error:[/] {type(exc).__name__}: {exc}")
+        err.print(
+            "  this is a bug in sohoa; run again with SOHOA_DEBUG=1 for the traceback and report it"
+        )
+        sys.exit(ExitCode.INTERNAL)
     sys.exit(int(code or 0))
 
 

@@ -19,12 +19,14 @@ class ExitCode(IntEnum):
     #: `ingest`: at least one input was quarantined.
     FAILED = 1
     #: `verify`: integrity holds but trust or revocation cannot be established.
-    #: `doctor`: something required is missing.
     INDETERMINATE = 2
     #: Bad input: not a PDF, no signature, unreadable file, bad option.
     BAD_INPUT = 3
-    #: Configuration or environment problem (missing tool, bad sohoa.toml).
+    #: Configuration or environment problem (missing tool, bad sohoa.toml);
+    #: `doctor`: something required is missing.
     ENVIRONMENT = 4
+    #: A bug in sohoa (sysexits EX_SOFTWARE): never to be read as a verdict.
+    INTERNAL = 70
 
 
 class SohoaError(Exception):
