@@ -116,10 +116,14 @@ def _seal_over(image: Image.Image, box: tuple[int, int, int, int]) -> Image.Imag
     for k in range(0, 600, 40):
         draw.line((x0 + k, y1 - 50, x0 + k + 200, y0 + 80), fill=(30, 50, 190), width=9)
     draw.rectangle((x0 + 120, y0 + 200, x1 - 120, y0 + 330), fill=(225, 40, 50))
-    return Image.fromarray((np.asarray(image, np.uint16) * np.asarray(overlay, np.uint16) // 255).astype(np.uint8))
+    return Image.fromarray(
+        (np.asarray(image, np.uint16) * np.asarray(overlay, np.uint16) // 255).astype(np.uint8)
+    )
 
 
-def test_seal_and_ink_dropout_improves_ocr_of_the_overlapped_signer_line(engine: TesseractEngine) -> None:
+def test_seal_and_ink_dropout_improves_ocr_of_the_overlapped_signer_line(
+    engine: TesseractEngine,
+) -> None:
     lines = ("KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "Nguyễn Thị Phương Thảo")
     base = text_page(dpi=300, lines=lines, repeat=1, size_pt=16)
     stamped = _seal_over(base, (200, 180, 1000, 980))

@@ -194,7 +194,9 @@ def test_png_rows_are_kept_for_embedding_as_is(tmp_path: Path, mode: str) -> Non
     path = tmp_path / f"trang-{mode}.png"
     image = Image.effect_noise((300, 200), 60).convert(mode)
     if mode == "RGB":
-        image = Image.merge("RGB", (image.split()[0], image.split()[0].rotate(90), image.split()[0]))
+        image = Image.merge(
+            "RGB", (image.split()[0], image.split()[0].rotate(90), image.split()[0])
+        )
     image.save(path, dpi=(300, 300))
     page = load_page(open_document(path).pages[0])
     original = page.original

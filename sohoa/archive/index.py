@@ -59,6 +59,22 @@ MIGRATIONS: tuple[str, ...] = (
         reason  TEXT NOT NULL
     );
     """,
+    # 2: corrections of extracted metadata by a person (sohoa edit): the machine's
+    # reading is kept beside every change. Values are JSON. No foreign key: the
+    # documents table must stay rebuildable from the sidecars.
+    """
+    CREATE TABLE metadata_edits (
+        id            INTEGER PRIMARY KEY,
+        document_id   TEXT NOT NULL,
+        field         TEXT NOT NULL,
+        old_value     TEXT,
+        new_value     TEXT,
+        machine_value TEXT,
+        actor         TEXT NOT NULL,
+        at            TEXT NOT NULL
+    );
+    CREATE INDEX metadata_edits_document ON metadata_edits (document_id);
+    """,
 )
 
 

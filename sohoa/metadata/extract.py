@@ -1,177 +1,223 @@
-"""Extract the fields of a Vietnamese administrative document from its OCR text.
+"""Extract the fields of a Vietnamese administrative document from its OCR words and boxes.
 
-Reads the number line (`Số: 151/QĐ-STC`), the place and date line
-(`Gia Lai, ngày 31 tháng 5 năm 2021`), the type heading and subject, the
-issuing organ and the signer block. A field that cannot be read is None.
+The recipe (Nghị định 30/2020 Phụ lục I layout, read by x/y position, not flat text):
+
+    page 1     segments → text column → header blocks → organ lines, number line,
+               date line, V/v lines → type heading and trích yếu
+    last page  Nơi nhận list (bottom left) and signer block (bottom right)
+    grammar    type abbreviation ↔ type name, organ initials ↔ notation,
+               calendar dates, known places, Vietnamese names
+    decision   per field a confidence 0–1; under NULL_BELOW the field is None
+               (a clerk types it in seconds; a wrong value costs trust), under
+               REVIEW_BELOW the document needs review.
 """
 
 from __future__ import annotations
 
-import re
+import dataclasses
 from collections.abc import Sequence
-from datetime import date
+from dataclasses import dataclass
+from typing import Any
 
-from sohoa.metadata.grammar import (
-    AUTHORITY_PREFIXES,
-    CONG_VAN,
-    TYPE_ABBREVIATIONS,
-    fold,
-    nfc,
-    type_name_from_heading,
-)
-from sohoa.models import DocumentMetadata, OcrPage
-
-# "Số:" as OCR reads it: S + o with any diacritic (or 6/0), optional colon.
-_NUMBER_RE = re.compile(
-    r"\bS[ốốôoóò0ö6]\s*[:;.]?\s*(?P<number>[0-9OoIl]{1,6})\s*/\s*(?P<notation>[0-9A-Za-zĐđƠơƯư/\-–.]+)"
-)
-_DATE_RE = re.compile(
-    r"(?P<place>[^\n,;:]{2,40}?)\s*,\s*ng[àaá]y\s+(?P<day>\d{1,2})\s+th[áa]ng\s+(?P<month>\d{1,2})"
-    r"\s+n[ăaâ]m\s+(?P<year>\d{4})",
-    re.IGNORECASE,
-)
-_VV_RE = re.compile(r"^\s*V/v[:.]?\s*(?P<subject>.+)$", re.MULTILINE)
-_NAME_RE = re.compile(r"^[A-ZĐÀ-Ỹ][a-zà-ỹđ]+(?:\s+[A-ZĐÀ-Ỹ][a-zà-ỹđ]+){1,4}$")
+from sohoa.metadata.grammar import CONG_VAN, TYPE_ABBREVIATIONS, TYPE_NAMES, initials_options
+from sohoa.metadata.layout import Segment, segments, text_column
+from sohoa.metadata.numbers import NumberReading, read_number
+from sohoa.metadata.organ import Organs, read_organ_line, split_organs
+from sohoa.metadata.place_field import read_place
+from sohoa.metadata.recipients import read_recipients
+from sohoa.metadata.review import NULL_BELOW, OPTIONAL_FIELDS, combine, unsure_fields
+from sohoa.metadata.signer import Signer, read_signer
+from sohoa.metadata.text import has_vietnamese_marks
+from sohoa.metadata.title import Title, read_title
+from sohoa.metadata.zones import Header, find_header
+from sohoa.models import METADATA_FIELDS, DocumentMetadata, OcrPage
 
 
-def _digits(text: str) -> str:
-    return text.translate(str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1"}))
+@dataclass(frozen=True)
+class Field:
+    value: Any
+    score: float
+    """0–1; for a None value of an optional field, how sure it is absent (0: unknown)."""
 
 
-def _is_upper_line(line: str) -> bool:
-    letters = [c for c in line if c.isalpha()]
-    return len(letters) >= 3 and all(c.isupper() for c in letters)
-
-
-def _lines(page: OcrPage) -> list[str]:
-    return [nfc(line.strip()) for line in page.text.splitlines() if line.strip()]
+_UNKNOWN = Field(None, 0.0)
 
 
 def extract_metadata(pages: Sequence[OcrPage]) -> DocumentMetadata:
-    """OCR pages → DocumentMetadata (fields not found are None, needs_review set)."""
-    if not pages:
-        return DocumentMetadata(page_amount=0, needs_review=True)
-    first = pages[0]
-    text = nfc(first.text)
-    lines = _lines(first)
-    fields: dict[str, object] = {"page_amount": len(pages), "language": "vi"}
-    confidence: dict[str, float] = {}
+    """OCR pages → DocumentMetadata: unreadable fields None, `confidence` per field, `needs_review`."""
+    fields: dict[str, Field] = {name: _UNKNOWN for name in METADATA_FIELDS}
+    fields["page_amount"] = Field(len(pages), 1.0)
+    if pages:
+        fields.update(_first_page(pages[0]))
+        notation = fields["code_notation"].value
+        fields.update(_last_page(pages, notation.split("-")[1:] if notation else []))
+        fields["language"] = _language(pages)
+    return _decide(fields)
 
-    number_match = _NUMBER_RE.search(text)
-    number_line_index = None
-    if number_match:
-        fields["code_number"] = _digits(number_match.group("number"))
-        fields["code_notation"] = number_match.group("notation").rstrip(".-–")
-        confidence["code_number"] = confidence["code_notation"] = 0.8
-        number_line_index = next(
-            (
-                i
-                for i, line in enumerate(lines)
-                if number_match.group("number") in line and "/" in line
-            ),
-            None,
-        )
 
-    date_match = _DATE_RE.search(text)
-    if date_match:
-        try:
-            fields["issued_date"] = date(
-                int(date_match.group("year")),
-                int(date_match.group("month")),
-                int(date_match.group("day")),
-            )
-            confidence["issued_date"] = 0.9
-        except ValueError:
-            pass
-        place = date_match.group("place").strip(" .-")
-        place = place.split("\n")[-1].strip()
-        if place and len(place) <= 30:
-            fields["place"] = place
-            confidence["place"] = 0.7
+# --- page 1 ---------------------------------------------------------------------------
 
-    # Type heading: the first upper-case line naming a document type.
-    type_index = None
-    for i, line in enumerate(lines):
-        name = type_name_from_heading(line)
-        if name:
-            fields["type_name"] = name
-            confidence["type_name"] = 0.9
-            type_index = i
-            break
-    if type_index is not None:
-        subject_lines = []
-        for line in lines[type_index + 1 : type_index + 4]:
-            if line.startswith(
-                ("Căn cứ", "Kính gửi", "Theo", "Điều", "I.", "1.")
-            ) or _is_upper_line(line):
-                break
-            subject_lines.append(line)
-        if subject_lines:
-            fields["subject"] = " ".join(subject_lines)
-            confidence["subject"] = 0.6
+
+def _first_page(page: OcrPage) -> dict[str, Field]:
+    found = segments(page)
+    if not found:
+        return {}
+    column = text_column(page, found)
+    header = find_header(page, found, column)
+    organ_segments = _organ_segments(header)
+    organs = split_organs(
+        [line for line in map(read_organ_line, organ_segments) if line is not None]
+    )
+    if organs.parent is None and _line_lost_above(organ_segments, header):
+        organs = dataclasses.replace(organs, parent_score=0.0)  # unknown, not absent
+    title = read_title(found, header, column)
+    number, type_field = _number_and_type(header, title, organs)
+    out: dict[str, Field] = {
+        "organ_name": Field(organs.organ, organs.organ_score),
+        "parent_organ": Field(organs.parent, organs.parent_score),
+        "type_name": type_field,
+        "subject": Field(title.subject, title.subject_score),
+    }
+    if number is not None:
+        ocr = _number_confidence(header.number)
+        out["code_number"] = Field(number.number, combine(ocr, number.number_evidence))
+        out["code_notation"] = Field(number.notation, combine(ocr, number.notation_evidence))
+    if header.date is not None and header.date_reading is not None:
+        reading = header.date_reading
+        words = [header.date.words[i] for i in reading.day_words]
+        # A real calendar date written by the zero-padding rule of Phụ lục I vouches a
+        # little for its digits (a misread digit rarely keeps both true).
+        evidence = (0.4 if reading.padded else 0.1) * (0.5 if reading.corrected else 1.0)
+        score = combine(min(w.confidence for w in words) / 100.0, evidence)
+        out["issued_date"] = Field(reading.issued, score)
+    if header.date is not None and header.place_words:
+        place = read_place([header.date.words[i] for i in header.place_words], organs)
+        if place is not None:
+            out["place"] = Field(place.name, place.score)
+    return out
+
+
+def _number_confidence(segment: Segment | None) -> float:
+    """OCR confidence of the number and notation (the `Số:` label does not matter)."""
+    if segment is None:
+        return 0.0
+    words = segment.words[1:] or segment.words
+    return min(w.confidence for w in words) / 100.0
+
+
+def _line_lost_above(organ_segments: Sequence[Segment], header: Header) -> bool:
+    """The left block's first line shares the baseline of the Quốc hiệu (Phụ lục I); an
+    organ line starting lower means the line above it (a parent organ?) was lost."""
+    if not organ_segments or header.national is None:
+        return not organ_segments
+    first = organ_segments[0]
+    return first.top > header.national.top + 0.8 * header.national.height
+
+
+def _organ_segments(header: Header) -> list[Segment]:
+    """Left-block lines above the number line (or, without one, above the header's bottom)."""
+    if header.number is not None:
+        limit = header.number.top - 0.3 * header.number.height
     else:
-        vv = _VV_RE.search(text)
-        if vv:
-            fields["type_name"] = CONG_VAN
-            fields["subject"] = vv.group("subject").strip()
-            confidence["type_name"] = confidence["subject"] = 0.6
-
-    # Issuing organ: the upper-case line just above the number line.
-    if number_line_index is not None:
-        above = [
-            ln
-            for ln in lines[max(0, number_line_index - 3) : number_line_index]
-            if _is_upper_line(ln)
-        ]
-        if above:
-            fields["organ_name"] = above[-1]
-            confidence["organ_name"] = 0.6
-            if len(above) >= 2:
-                fields["parent_organ"] = above[-2]
-
-    _extract_signer(_lines(pages[-1]), fields, confidence)
-    _check_notation(fields)
-    needs_review = any(fields.get(k) is None for k in ("code_number", "issued_date", "type_name"))
-    return DocumentMetadata(**fields, confidence=confidence, needs_review=needs_review)  # type: ignore[arg-type]
+        limit = header.bottom
+    return [s for s in header.left if s.bottom <= limit + 2 and s is not header.number]
 
 
-def _extract_signer(
-    lines: list[str], fields: dict[str, object], confidence: dict[str, float]
-) -> None:
-    """Signer block: the last name-like line, and the upper-case lines above it."""
-    for i in range(len(lines) - 1, max(-1, len(lines) - 12), -1):
-        candidate = lines[i]
-        if _NAME_RE.match(candidate):
-            fields["signer_full_name"] = candidate
-            confidence["signer_full_name"] = 0.6
-            positions = []
-            for line in reversed(lines[max(0, i - 4) : i]):
-                if _is_upper_line(line):
-                    positions.insert(0, line)
-                elif positions:
-                    break
-            if positions:
-                first = positions[0]
-                for prefix in AUTHORITY_PREFIXES:
-                    if first.startswith(prefix):
-                        fields["signer_authority"] = prefix
-                        break
-                fields["signer_position"] = (
-                    positions[-1]
-                    if len(positions) > 1
-                    else first.removeprefix(str(fields.get("signer_authority") or "")).strip()
-                )
-                confidence["signer_position"] = 0.5
-            return
+def _number_and_type(
+    header: Header, title: Title, organs: Organs
+) -> tuple[NumberReading | None, Field]:
+    """Read the number line and the type name together: each checks the other."""
+    expected = TYPE_NAMES.get(title.type_name or "")
+    options = initials_options(organs.organ or "")
+    number = None
+    if header.number is not None:
+        tokens = header.number.tokens
+        number = read_number(
+            tokens, type_abbreviation=expected, cong_van=title.cong_van, organ_abbreviations=options
+        )
+        if title.type_name is None and not title.cong_van and number.notation is None:
+            # No heading, no V/v: a notation without a type part is a công văn's.
+            number = read_number(
+                tokens, type_abbreviation=None, cong_van=True, organ_abbreviations=options
+            )
+            if number.notation is not None:
+                return number, Field(CONG_VAN, 0.55 * number.notation_evidence)
+    if title.cong_van:
+        score = title.type_score
+        if number is not None and number.notation is not None:
+            first = number.notation.split("-")[0].split("/")[-1]
+            if first in TYPE_ABBREVIATIONS:
+                score *= 0.6  # a công văn's notation has no type part
+            else:
+                score = combine(score, 0.5)  # and this one has none: they agree
+        return number, Field(CONG_VAN, score)
+    if title.type_name is None:
+        if number is not None and number.type_abbreviation and number.notation:
+            name = TYPE_ABBREVIATIONS[number.type_abbreviation]
+            return number, Field(name, 0.6 * number.notation_evidence)
+        return number, _UNKNOWN
+    score = title.type_score
+    if number is not None and number.notation is not None:
+        score = 1 - (1 - score) * 0.5  # the notation's type part agrees
+    elif number is not None and number.disagrees:
+        score *= 0.6  # the notation says another type: one of them is misread
+    return number, Field(title.type_name, score)
 
 
-def _check_notation(fields: dict[str, object]) -> None:
-    """The type abbreviation in the notation must agree with the type name."""
-    notation = fields.get("code_notation")
-    type_name = fields.get("type_name")
-    if not isinstance(notation, str) or not isinstance(type_name, str):
-        return
-    abbr = notation.split("-")[0]
-    expected = TYPE_ABBREVIATIONS.get(abbr)
-    if expected and fold(expected) != fold(type_name):
-        fields["type_name"] = None
+# --- last page ------------------------------------------------------------------------
+
+
+def _last_page(pages: Sequence[OcrPage], unit_codes: Sequence[str]) -> dict[str, Field]:
+    """Signer block and Nơi nhận, on the last page that has them."""
+    for page in reversed(pages[-2:] if len(pages) > 1 else pages):
+        found = segments(page)
+        if not found:
+            continue
+        column = text_column(page, found)
+        signer = read_signer(found, column)
+        if signer is None or (signer.label is None and signer.full_name is None):
+            continue
+        out = _signer_fields(signer)
+        recipients = read_recipients(found, signer.label, column, unit_codes)
+        if recipients is not None:
+            out["recipients"] = Field(recipients.items, recipients.score)
+        return out
+    return {}
+
+
+def _signer_fields(signer: Signer) -> dict[str, Field]:
+    return {
+        "signer_authority": Field(signer.authority, signer.authority_score),
+        "signer_position": Field(signer.position, signer.position_score),
+        "signer_full_name": Field(signer.full_name, signer.name_score),
+    }
+
+
+def _language(pages: Sequence[OcrPage]) -> Field:
+    words = [w.text for page in pages[:2] for w in page.words if w.text.isalpha()]
+    if len(words) < 5:
+        return _UNKNOWN
+    marked = sum(1 for w in words if has_vietnamese_marks(w))
+    share = marked / len(words)
+    return Field("vi", 1.0) if share >= 0.2 else _UNKNOWN
+
+
+# --- decision -------------------------------------------------------------------------
+
+
+def _decide(fields: dict[str, Field]) -> DocumentMetadata:
+    values: dict[str, Any] = {}
+    confidence: dict[str, float] = {}
+    for name in METADATA_FIELDS:
+        field = fields[name]
+        score = max(0.0, min(1.0, field.score))
+        value = field.value
+        if value is not None and score < NULL_BELOW:
+            value, score = None, 0.0  # a guess is not a reading
+        if value is None and name not in OPTIONAL_FIELDS:
+            score = 0.0
+        values[name] = value
+        if score > 0:
+            confidence[name] = round(score, 3)
+    needs_review = bool(unsure_fields(values, confidence))
+    return DocumentMetadata(**values, confidence=confidence, needs_review=needs_review)

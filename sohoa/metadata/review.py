@@ -1,0 +1,53 @@
+"""When a field is sure enough to give, and when a clerk must look at it.
+
+A null costs a clerk a few seconds; a wrong value costs trust (issue 4). So a
+reading under NULL_BELOW is not given at all, and one under REVIEW_BELOW is
+given but puts the document on the review list until a person has set or
+confirmed it (`sohoa edit`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from typing import Any
+
+from sohoa.models import METADATA_FIELDS
+
+#: Under this confidence a field is not given (None): it would be a guess.
+NULL_BELOW = 0.5
+#: Under this confidence a field is given but the document needs review.
+REVIEW_BELOW = 0.8
+#: Fields a document may legitimately lack (no parent organ; the head signs in
+#: their own name): None *with* a confidence means "read as absent".
+OPTIONAL_FIELDS = frozenset({"parent_organ", "signer_authority"})
+
+
+def combine(ocr: float, evidence: float) -> float:
+    """Confidence from the OCR's own and from independent evidence of the document's
+    grammar (a heading that agrees, a known place): either can vouch for a reading,
+    so only what both leave unexplained is doubt."""
+    return 1 - (1 - ocr) * (1 - evidence)
+
+
+def unsure_fields(
+    metadata: Mapping[str, Any],
+    confidence: Mapping[str, float],
+    confirmed: Collection[str] = (),
+    threshold: float = REVIEW_BELOW,
+) -> list[str]:
+    """Fields a person should look at: unread (no confidence) or under `threshold`.
+
+    A field a person set or confirmed (`confirmed`) is sure whatever its value.
+    """
+    out = []
+    for name in METADATA_FIELDS:
+        if name in confirmed:
+            continue
+        score = confidence.get(name)
+        if (
+            score is None
+            or score < threshold
+            or (metadata.get(name) is None and name not in OPTIONAL_FIELDS)
+        ):
+            out.append(name)
+    return out

@@ -1,0 +1,118 @@
+"""The type name and the trích yếu under the header, and the `V/v` subject of a công văn.
+
+Nghị định 30/2020 Phụ lục I: the type name is upper case, bold, centred under
+the header; the subject follows it on 1–3 centred lines, closed by a short
+rule. A công văn has no type name: its subject is `V/v …` under the number,
+in the left block. Subject lines are taken while they keep the subject's
+centring and line pitch; the body (justified, from the margin), the
+authority line of a decision (upper case) or `Kính gửi` end it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sohoa.metadata.grammar import CONG_VAN, type_name_from_heading
+from sohoa.metadata.layout import Column, Segment
+from sohoa.metadata.lexicon import restore_pairs
+from sohoa.metadata.review import combine
+from sohoa.metadata.syllables import text_confidence
+from sohoa.metadata.text import is_upper_text, squash
+from sohoa.metadata.zones import Header, is_centred, is_label
+
+#: `V/v` as OCR reads it: V/v, V/V, Vv, V/y, V.v, with or without a colon.
+_VV = re.compile(r"^\s*(?:[VY]\s*[/|\\]\s*[vVyY]?|[VY][.]?[vV])[:.]?\s*")
+#: At most this many subject lines (Phụ lục I: the trích yếu is short).
+MAX_SUBJECT_LINES = 4
+
+
+@dataclass(frozen=True)
+class Title:
+    type_name: str | None
+    type_score: float
+    subject: str | None
+    subject_score: float
+    cong_van: bool
+    """No type heading, a `V/v` subject: a công văn."""
+    heading: Segment | None = None
+
+
+def find_heading(found: Sequence[Segment], header: Header, column: Column) -> Segment | None:
+    """The type name line: the first centred upper-case line under the header naming a type."""
+    after = [s for s in found if s.top > header.bottom - 2 and s.centre > header.split_x * 0.6]
+    for segment in after[:8]:
+        if not is_upper_text(segment.text, minimum=4):
+            continue
+        if type_name_from_heading(segment.text) is not None:
+            return segment
+    return None
+
+
+def read_title(found: Sequence[Segment], header: Header, column: Column) -> Title:
+    heading = find_heading(found, header, column)
+    vv = _vv_lines(header)
+    if heading is None:
+        if vv:
+            text = squash(" ".join(s.text for s in vv))
+            subject, fixed = restore_pairs(_VV.sub("", text, count=1).strip())
+            words = [w for s in vv for w in s.words][1:]  # the `V/v` label is not the subject
+            score = text_confidence(words) * 0.95**fixed
+            # No heading and a `V/v` label under the number: a công văn (Phụ lục III).
+            type_score = combine(vv[0].words[0].confidence / 100.0, 0.7)
+            return Title(CONG_VAN, type_score, subject or None, score if subject else 0.0, True)
+        return Title(None, 0.0, None, 0.0, False)
+    type_heading = type_name_from_heading(heading.text)
+    assert type_heading is not None
+    # A heading that is one of the type names of Phụ lục III vouches for itself.
+    type_score = combine(heading.confidence, 0.85 * type_heading.score)
+    lines = _subject_lines(found, heading, column)
+    if not lines:
+        return Title(type_heading.name, type_score, None, 0.0, False, heading)
+    words = [w for s in lines for w in s.words]
+    while words and not any(c.isalnum() for c in words[0].text):
+        words = words[1:]  # a speck or the rule read as "-" before the first word
+    subject, fixed = restore_pairs(squash(" ".join(w.text for w in words)))
+    score = text_confidence(words) * 0.95**fixed
+    return Title(type_heading.name, type_score, subject, score, False, heading)
+
+
+def _vv_lines(header: Header) -> list[Segment]:
+    """The `V/v` lines under the number line, in the left block."""
+    if header.number is None:
+        return []
+    under = [s for s in header.left if s.top > header.number.bottom - 2]
+    if not under or not _VV.match(under[0].text):
+        return []
+    lines = [under[0]]
+    for segment in under[1:]:
+        previous = lines[-1]
+        if segment.top - previous.bottom > 0.9 * previous.height or is_label(segment, "kinhgui"):
+            break
+        lines.append(segment)
+    return lines[:MAX_SUBJECT_LINES]
+
+
+def _subject_lines(found: Sequence[Segment], heading: Segment, column: Column) -> list[Segment]:
+    after = [s for s in found if s.middle > heading.bottom]
+    lines: list[Segment] = []
+    previous = heading
+    for segment in after:
+        gap = max(0.0, segment.middle - previous.middle - previous.height)
+        limit = (1.2 if not lines else 0.9) * max(previous.height, segment.height)
+        if gap > limit:
+            break
+        if is_upper_text(segment.text, minimum=4) or is_label(segment, "kinhgui"):
+            break
+        # Subject lines are centred on the heading's axis; body lines are
+        # justified from the margin. The first line right under the heading
+        # may be as wide as the body (a one-line trích yếu of a Giấy mời).
+        on_axis = abs(segment.centre - heading.centre) <= 0.06 * column.width
+        if not on_axis or (lines and not is_centred(segment, column, tolerance=0.08)):
+            break
+        lines.append(segment)
+        previous = segment
+        if len(lines) == MAX_SUBJECT_LINES:
+            break
+    return lines
