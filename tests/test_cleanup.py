@@ -137,3 +137,38 @@ def test_seal_and_ink_dropout_improves_ocr_of_the_overlapped_signer_line(
 
     assert hits(dropped) == len(lines)
     assert hits(dropped) > hits(plain)
+
+
+def test_grayscale_seal_is_thinned_so_the_signer_lines_read(engine: TesseractEngine) -> None:
+    from samples.generate import render_page, seed_decision_151
+    from sohoa.pipeline.cleanup import erase_light_graphics
+
+    page = render_page(seed_decision_151(), 1, 300, seal=True, signature=True)
+    gray = to_gray(page.image)  # a grayscale scan of a red seal over blue ink: no colour to drop
+    thinned = erase_light_graphics(gray, 300)
+    assert (thinned != gray).any()
+    x0, y0, x1, y1 = page.ink_boxes["seal"]
+    crop = (
+        max(0, x0 - 300),
+        max(0, y0 - 250),
+        min(gray.shape[1], x1 + 500),
+        min(gray.shape[0], y1 + 250),
+    )
+    signer_lines = [
+        line for line, role in zip(page.lines, page.roles, strict=True) if role.startswith("signer")
+    ]
+    assert signer_lines
+
+    def hits(pixels: np.ndarray) -> int:
+        text = " ".join(w.text for w in engine.recognize(Image.fromarray(pixels).crop(crop), 300))
+        return sum(line in text for line in signer_lines)
+
+    assert hits(thinned) == len(signer_lines)
+    assert hits(thinned) > hits(gray)
+
+
+def test_pages_without_graphics_are_left_alone(page: Image.Image) -> None:
+    from sohoa.pipeline.cleanup import erase_light_graphics
+
+    gray = to_gray(page)
+    assert erase_light_graphics(gray, 300) is gray

@@ -73,6 +73,12 @@ class OcrEngine(Protocol):
         """Words with boxes (pixels of `image`) and confidences, NFC, in reading order."""
         ...
 
+    def recognize_regions(
+        self, image: Image.Image, dpi: float, boxes: list[tuple[int, int, int, int]]
+    ) -> list[list[OcrWord]]:
+        """Words of each box read as one block of text, in page coordinates."""
+        ...
+
     def orientation(self, image: Image.Image, dpi: float) -> Orientation | None:
         """Orientation of the page, or None when OSD cannot tell."""
         ...
@@ -80,8 +86,14 @@ class OcrEngine(Protocol):
     def close(self) -> None: ...
 
 
+#: Look-alikes Tesseract's `vie` model emits that Vietnamese never uses: the
+#: Icelandic eth for đ/Đ (U+00D0/U+00F0 instead of U+0110/U+0111).
+_LOOKALIKES = str.maketrans({"\u00d0": "\u0110", "\u00f0": "\u0111"})
+
+
 def nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
+    """NFC, with look-alike letters Vietnamese never uses replaced by their Vietnamese twins."""
+    return unicodedata.normalize("NFC", text).translate(_LOOKALIKES)
 
 
 class TesseractEngine:
@@ -107,15 +119,39 @@ class TesseractEngine:
             )
 
     def recognize(self, image: Image.Image, dpi: float) -> list[OcrWord]:
-        tesserocr = self._tesserocr
-        RIL = tesserocr.RIL
         api = self._api
         api.SetImage(image)
         api.SetSourceResolution(round(dpi))
         if not api.Recognize():
             raise OcrError("Tesseract failed to recognise the page")
+        words = self._words()
+        api.Clear()
+        return drop_junk_words(words)
+
+    def recognize_regions(
+        self, image: Image.Image, dpi: float, boxes: list[tuple[int, int, int, int]]
+    ) -> list[list[OcrWord]]:
+        """Read each box of `image` as one block of text (PSM 6), bypassing the
+        page layout analysis; word boxes in page coordinates."""
+        api = self._api
+        api.SetPageSegMode(self._tesserocr.PSM.SINGLE_BLOCK)
+        results: list[list[OcrWord]] = []
+        try:
+            api.SetImage(image)
+            api.SetSourceResolution(round(dpi))
+            for x0, y0, x1, y1 in boxes:
+                api.SetRectangle(x0, y0, x1 - x0, y1 - y0)
+                results.append(drop_junk_words(self._words()) if api.Recognize() else [])
+        finally:
+            api.Clear()
+            api.SetPageSegMode(self._tesserocr.PSM.AUTO)
+        return results
+
+    def _words(self) -> list[OcrWord]:
+        """The words of the last recognition, with block/paragraph/line numbers."""
+        RIL = self._tesserocr.RIL
         words: list[OcrWord] = []
-        iterator = api.GetIterator()
+        iterator = self._api.GetIterator()
         if iterator is None:
             return words
         block = paragraph = line = -1
@@ -127,8 +163,11 @@ class TesseractEngine:
                 paragraph += 1
             if iterator.IsAtBeginningOf(RIL.TEXTLINE):
                 line += 1
-            text = iterator.GetUTF8Text(RIL.WORD)
-            box = iterator.BoundingBox(RIL.WORD)
+            try:
+                text = iterator.GetUTF8Text(RIL.WORD)
+                box = iterator.BoundingBox(RIL.WORD)
+            except RuntimeError:  # an element with no text (an empty block)
+                text, box = None, None
             if text and text.strip() and box is not None:
                 words.append(
                     OcrWord(
@@ -142,8 +181,7 @@ class TesseractEngine:
                 )
             if not iterator.Next(RIL.WORD):
                 break
-        api.Clear()
-        return drop_junk_words(words)
+        return words
 
     def orientation(self, image: Image.Image, dpi: float) -> Orientation | None:
         if self._osd is None:

@@ -202,6 +202,43 @@ def flatten_illumination(gray: np.ndarray, dpi: float) -> np.ndarray:
     return cv2.divide(gray, background, scale=255)
 
 
+def erase_light_graphics(gray: np.ndarray, dpi: float) -> np.ndarray:
+    """Thin out seals and signatures on grayscale scans, where colour cannot tell them apart.
+
+    A seal ring or a signature is one large, sparse stroke figure (15–90 mm
+    wide, 10–60 mm tall, under 30% ink); inside its box, ink lighter than the
+    page's print is erased. Printed text there is darker than a stamp or a
+    pen and survives, so the signer lines the seal overlaps can be read.
+    Tesseract's layout analysis otherwise takes the whole block for a picture.
+    """
+    scale = min(1.0, 150.0 / dpi)
+    small = (
+        cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+        if scale < 1
+        else gray
+    )
+    threshold, ink = cv2.threshold(small, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    _, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    mm = dpi * scale / 25.4
+    boxes = []
+    for x, y, w, h, area in stats[1:]:
+        if 15 * mm < w < 90 * mm and 10 * mm < h < 60 * mm and area < 0.3 * w * h:
+            boxes.append((x - 0.05 * w, y - 0.05 * h, x + 1.05 * w, y + 1.05 * h))
+    if not boxes:
+        return gray
+    dark = gray[gray < threshold]
+    # The print's own darkness: most toner pixels are far darker than a stamp.
+    cut = min(110.0, float(np.percentile(dark, 10)) + 50.0) if dark.size else 110.0
+    out = gray.copy()
+    height, width = gray.shape
+    for x0, y0, x1, y1 in boxes:
+        top, bottom = max(0, int(y0 / scale)), min(height, int(y1 / scale))
+        left, right = max(0, int(x0 / scale)), min(width, int(x1 / scale))
+        region = out[top:bottom, left:right]
+        region[region > cut] = 255
+    return out
+
+
 def turn_quarter(gray: np.ndarray, degrees: int) -> np.ndarray:
     """Lossless quarter turn, counter-clockwise (PIL's convention)."""
     k = (degrees // 90) % 4
@@ -286,8 +323,10 @@ def clean_page(
     keep("2-straightened", straight)
     bordered = whiten_borders(straight)
     keep("3-borders-whitened", bordered)
-    clean = flatten_illumination(bordered, page.dpi)
-    keep("4-light-flattened", clean)
+    flat = flatten_illumination(bordered, page.dpi)
+    keep("4-light-flattened", flat)
+    clean = erase_light_graphics(flat, page.dpi)
+    keep("5-graphics-thinned", clean)
     score = upright_score(clean)
     flip, method = score < 0, "lines"
     if abs(score) < AMBIGUOUS_SCORE and osd is not None:

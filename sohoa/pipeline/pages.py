@@ -17,6 +17,7 @@ from PIL import Image
 
 from sohoa.models import CleanPage, EncodedImage, LoadedPage, OcrPage, OcrWord, PageRef
 from sohoa.ocr.engine import OcrEngine, words_to_text
+from sohoa.ocr.recover import recover
 from sohoa.pipeline.cleanup import clean_page
 from sohoa.scanners.loader import load_page
 
@@ -82,8 +83,14 @@ def process_page(ref: PageRef, engine: OcrEngine, options: PageOptions) -> OcrPa
                 rotation=(clean.rotation + 180) % 360,
                 orientation_method="confidence",
             )
+    words = recover(
+        np.asarray(clean.ocr_image),
+        words,
+        clean.dpi,
+        lambda boxes: engine.recognize_regions(clean.ocr_image, clean.dpi, boxes),
+    )
     if keep is not None:
-        keep("5-ocr-input", np.asarray(clean.ocr_image))
+        keep("6-ocr-input", np.asarray(clean.ocr_image))
     warnings: list[str] = []
     if loaded.dpi_assumed:
         warnings.append(
