@@ -130,28 +130,41 @@ def run_tesseract(scans: list[Path]) -> tuple[float, list[str], list[float]]:
     return time.monotonic() - started, texts, times
 
 
-def worker_peak_memory(scans: list[Path], work: Path) -> tuple[float, float]:
-    """Peak RSS (MB) of one OCR worker over the A4 pages, then over an A3 page at 600 dpi."""
-    import resource
+MEMORY_PROBE = """
+import resource, sys
+from pathlib import Path
+from sohoa.pipeline.pages import PageOptions
+from sohoa.pipeline.pool import PagePool
+from sohoa.scanners.loader import open_document
+if __name__ == "__main__":
+    refs = [open_document(Path(p)).pages[0] for p in sys.argv[1:]]
+    for result in PagePool(1, PageOptions()).run(enumerate(refs)):
+        assert result.error is None, result.error
+    print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
+"""
 
-    from sohoa.pipeline.pages import PageOptions
-    from sohoa.pipeline.pool import PagePool
-    from sohoa.scanners.loader import open_document
+
+def worker_peak_memory(scans: list[Path], work: Path) -> tuple[float, float]:
+    """Peak RSS (MB) of one OCR worker over the A4 pages, and over an A3 page at 600 dpi.
+
+    Each measured in a fresh process whose only child is the worker, so that
+    no other program of the benchmark counts.
+    """
+    probe = work / "memory_probe.py"
+    probe.write_text(MEMORY_PROBE, encoding="utf-8")
 
     def run(paths: list[Path]) -> float:
-        refs = [open_document(p).pages[0] for p in paths]
-        for _ in PagePool(1, PageOptions()).run(enumerate(refs)):
-            pass
-        return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        result = subprocess.run([sys.executable, str(probe), *map(str, paths)], env={**ENV, "PYTHONPATH": str(REPO)},
+                                capture_output=True, text=True, check=True)  # fmt: skip
+        return float(result.stdout.strip().splitlines()[-1])
 
-    a4 = run(scans)
     with Image.open(scans[0]) as first:
         page = first.convert("L").resize((round(8.27 * 600), round(11.69 * 600)))
     a3 = Image.new("L", (round(11.69 * 600), round(16.54 * 600)), 255)
     a3.paste(page, (0, 0))
     a3_path = work / "a3-600dpi.png"
     a3.save(a3_path, dpi=(600, 600), compress_level=1)
-    return a4, run([a3_path])
+    return run(scans), run([a3_path])
 
 
 def run_ocrmypdf(scans: list[Path], work: Path, jobs: int) -> tuple[float, list[str]]:
