@@ -94,3 +94,32 @@ def test_the_page_number_beside_nothing_is_recovered() -> None:
         lambda boxes: engine.recognize_regions(clean.ocr_image, clean.dpi, boxes),
     )
     assert [w.text for w in words[len(first) :]] == ["2"]
+
+
+def test_an_over_wide_word_is_read_again() -> None:
+    from sohoa.ocr.recover import reread_wide_words
+
+    # "ngày·13": a speck joined the day to "ngày", and the recogniser dropped it.
+    line = [
+        _word("Bình", (1148, 421, 1270, 464)),
+        _word("Định,", (1292, 423, 1437, 475)),
+        _word("ngày", (1462, 421, 1673, 476)),
+        _word("tháng", (1696, 421, 1849, 476)),
+        _word("năm", (1924, 422, 2034, 465)),
+    ]
+    asked: list[tuple[int, int, int, int]] = []
+
+    def read(boxes: list[tuple[int, int, int, int]]) -> list[list[OcrWord]]:
+        asked.extend(boxes)
+        return [[_word("ngày", (1462, 421, 1570, 476)), _word("13", (1610, 424, 1673, 465))]]
+
+    words = reread_wide_words(line, read)
+    assert len(asked) == 1 and asked[0][0] <= 1462 and asked[0][2] >= 1673
+    assert [w.text for w in words] == ["Bình", "Định,", "ngày", "13", "tháng", "năm"]
+    # A reading that does not start with the same word is not trusted.
+    assert (
+        reread_wide_words(
+            line, lambda boxes: [[_word("ngàv", (0, 0, 1, 1)), _word("13", (0, 0, 1, 1))]]
+        )
+        == line
+    )

@@ -133,6 +133,65 @@ def recover(
     return words + added
 
 
+#: A word whose box is this much wider than its letters need hides unread text.
+WIDE_FACTOR = 1.5
+
+
+def reread_wide_words(
+    words: list[OcrWord],
+    read_regions: Callable[[list[Box]], list[list[OcrWord]]],
+) -> list[OcrWord]:
+    """Read again the words whose box is far wider than their letters.
+
+    A speck between two words makes Tesseract take them for one word, and the
+    recogniser then drops what it cannot fit (`ngày·13` read as `ngày`: the
+    day of the date line lost). Read alone, the box gives both words.
+    """
+    by_line: dict[int, list[OcrWord]] = {}
+    for word in words:
+        by_line.setdefault(word.line, []).append(word)
+    suspects: list[OcrWord] = []
+    for line_words in by_line.values():
+        widths = sorted(
+            (w.box[2] - w.box[0]) / len(w.text)
+            for w in line_words
+            if len(w.text) >= 3 and w.text.isalpha()
+        )
+        if not widths:
+            continue
+        per_char = widths[(len(widths) - 1) // 2]  # the lower median
+        for word in line_words:
+            width = word.box[2] - word.box[0]
+            if (
+                any(c.isalnum() for c in word.text)
+                and width > WIDE_FACTOR * per_char * len(word.text) + per_char / 2
+            ):
+                suspects.append(word)
+    if not suspects:
+        return words
+    boxes = []
+    for word in suspects:
+        x0, y0, x1, y1 = word.box
+        pad = max(2, (y1 - y0) // 5)
+        boxes.append((max(0, x0 - pad), max(0, y0 - pad), x1 + pad, y1 + pad))
+    replacement: dict[int, list[OcrWord]] = {}
+    for word, found in zip(suspects, read_regions(boxes), strict=True):
+        letters = sum(c.isalnum() for w in found for c in w.text)
+        if (
+            len(found) > 1
+            and letters > sum(c.isalnum() for c in word.text)
+            and min(w.confidence for w in found) >= MIN_CONFIDENCE
+            and found[0].text == word.text
+        ):
+            replacement[id(word)] = [
+                OcrWord(w.text, w.box, w.confidence, word.block, word.paragraph, word.line)
+                for w in found
+            ]
+    if not replacement:
+        return words
+    return [new for word in words for new in replacement.get(id(word), [word])]
+
+
 def _plausible(found: list[OcrWord], shape: tuple[int, ...]) -> bool:
     """Whether words read in a skipped region are text rather than the remains
     of a seal or a signature: at least three letters, or a lone page number

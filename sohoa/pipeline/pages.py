@@ -17,7 +17,7 @@ from PIL import Image
 
 from sohoa.models import CleanPage, EncodedImage, LoadedPage, OcrPage, OcrWord, PageRef
 from sohoa.ocr.engine import OcrEngine, words_to_text
-from sohoa.ocr.recover import recover
+from sohoa.ocr.recover import recover, reread_wide_words
 from sohoa.pipeline.cleanup import clean_page
 from sohoa.scanners.loader import load_page
 
@@ -83,12 +83,12 @@ def process_page(ref: PageRef, engine: OcrEngine, options: PageOptions) -> OcrPa
                 rotation=(clean.rotation + 180) % 360,
                 orientation_method="confidence",
             )
-    words = recover(
-        np.asarray(clean.ocr_image),
-        words,
-        clean.dpi,
-        lambda boxes: engine.recognize_regions(clean.ocr_image, clean.dpi, boxes),
-    )
+
+    def read_regions(boxes: list[tuple[int, int, int, int]]) -> list[list[OcrWord]]:
+        return engine.recognize_regions(clean.ocr_image, clean.dpi, boxes)
+
+    words = reread_wide_words(words, read_regions)
+    words = recover(np.asarray(clean.ocr_image), words, clean.dpi, read_regions)
     if keep is not None:
         keep("6-ocr-input", np.asarray(clean.ocr_image))
     warnings: list[str] = []
