@@ -81,3 +81,7 @@ def test_junk_words_inside_other_words_are_dropped() -> None:
     dash = word("—", (400, 100, 420, 150), conf=0)  # punctuation read with no confidence
     other_line = word("/", (150, 110, 160, 130), line=1)  # not inside a word of its own line
     assert drop_junk_words([real, speck, dash, other_line]) == [real, other_line]
+    so = word("Số:", (547, 453, 611, 494), line=4)
+    dot = word("-", (523, 477, 527, 482), line=4)  # a dust dot, a tenth of the letters' height
+    hyphen = word("-", (1499, 345, 1516, 352), line=4)  # a real hyphen: as wide as a letter
+    assert drop_junk_words([dot, so, hyphen]) == [so, hyphen]

@@ -241,17 +241,27 @@ def _inside(inner: tuple[int, int, int, int], outer: tuple[int, int, int, int]) 
 def drop_junk_words(words: list[OcrWord]) -> list[OcrWord]:
     """Remove what Tesseract reads in specks and seal fragments, not in text.
 
-    A "word" of punctuation alone read with no confidence, or one lying
-    inside another word of its line, is noise: in the text layer it would sit
-    on top of a real word, and PDF readers merge or drop such overlapping text.
+    A "word" of punctuation alone read with no confidence or from a speck far
+    smaller than the letters of its line (a dust dot read as "-" before
+    `Số:`), or one lying inside another word of its line, is noise: in the
+    text layer it would sit on top of a real word, and PDF readers merge or
+    drop such overlapping text.
     """
     by_line: dict[int, list[OcrWord]] = {}
     for word in words:
         by_line.setdefault(word.line, []).append(word)
+    line_height = {}
+    for line, members in by_line.items():
+        letters = sorted(w.box[3] - w.box[1] for w in members if any(c.isalnum() for c in w.text))
+        line_height[line] = letters[len(letters) // 2] if letters else 0
     kept: list[OcrWord] = []
     for word in words:
-        if not any(c.isalnum() for c in word.text) and word.confidence < 30:
-            continue
+        if not any(c.isalnum() for c in word.text):
+            small = 0.2 * line_height[word.line]
+            if word.confidence < 30 or (
+                word.box[2] - word.box[0] < small and word.box[3] - word.box[1] < small
+            ):
+                continue
         if any(
             other is not word
             and _area(other.box) > _area(word.box)
