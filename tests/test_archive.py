@@ -11,26 +11,14 @@ import pytest
 
 from sohoa.archive.fsutil import atomic_path, atomic_write
 from sohoa.archive.store import Archive, document_id_for
-from sohoa.models import DocumentMetadata, EncodedImage, OcrPage, SignedPdf
+from sohoa.models import DocumentMetadata, OcrPage, SignedPdf
 from sohoa.scanners.loader import open_document
+from tests.factories import ocr_page
 from tests.imaging import text_page
 
 
 def _page(index: int, text: str, confidence: float) -> OcrPage:
-    return OcrPage(
-        index=index,
-        source=Path("x"),
-        width=100,
-        height=100,
-        dpi=300,
-        dpi_assumed=False,
-        rotation=0,
-        skew_degrees=0.0,
-        words=(),
-        text=text,
-        mean_confidence=confidence,
-        image=EncodedImage(b"", "FlateDecode", 1, 1, "L"),
-    )
+    return ocr_page(index=index, text=text, mean_confidence=confidence)
 
 
 @pytest.fixture

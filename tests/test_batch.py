@@ -14,6 +14,7 @@ from sohoa.pipeline.orchestrator import Ingestor
 from sohoa.pipeline.pages import PageOptions, encode_archival
 from sohoa.pipeline.pool import PREFETCH
 from sohoa.scanners.loader import load_page
+from tests.factories import ocr_page
 
 
 def page_without_ocr(ref: PageRef, engine, options: PageOptions) -> OcrPage:  # type: ignore[no-untyped-def]
@@ -21,7 +22,7 @@ def page_without_ocr(ref: PageRef, engine, options: PageOptions) -> OcrPage:  # 
     from sohoa.pipeline.cleanup import clean_page
 
     clean = clean_page(load_page(ref))
-    return OcrPage(
+    return ocr_page(
         index=ref.index, source=ref.path, width=clean.ocr_image.width, height=clean.ocr_image.height,
         dpi=clean.dpi, dpi_assumed=clean.dpi_assumed, rotation=clean.rotation,
         skew_degrees=clean.skew_degrees, words=(), text="", mean_confidence=0.0,

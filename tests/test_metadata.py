@@ -22,6 +22,7 @@ import pytest
 
 from sohoa.metadata.extract import extract_metadata
 from sohoa.models import METADATA_FIELDS, DocumentMetadata, EncodedImage, OcrPage, OcrWord
+from tests.factories import ocr_page
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 TRUTHS = sorted((SAMPLES / "truth").glob("*.json"))
@@ -73,15 +74,12 @@ def page_of(
             baseline = round(box[3] / 20)
             line_id = line_ids.setdefault(baseline, number)
         words += words_of(text, box, line_id)
-    return OcrPage(
+    return ocr_page(
         index=index,
         source=Path("truth"),
         width=width,
         height=height,
         dpi=dpi,
-        dpi_assumed=False,
-        rotation=0,
-        skew_degrees=0.0,
         words=tuple(words),
         text="\n".join(text for text, _, _ in lines),
         mean_confidence=95.0,

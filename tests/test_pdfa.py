@@ -25,6 +25,7 @@ from PIL import Image, ImageDraw, ImageFont
 from sohoa.errors import PdfError
 from sohoa.models import DocumentMetadata, EncodedImage, OcrPage, OcrWord
 from sohoa.pipeline.pdfa import SOHOA_NS, build_pdfa, check_pdfa, extract_text
+from tests.factories import ocr_page
 
 if TYPE_CHECKING:
     from pyhanko.sign.signers import SimpleSigner
@@ -97,15 +98,12 @@ def make_scan(
     else:
         data = zlib.compress(image.tobytes())
     encoded = EncodedImage(data, filter_, width, height, mode)  # type: ignore[arg-type]
-    page = OcrPage(
+    page = ocr_page(
         index=index,
         source=Path(f"scan-{index}.png"),
         width=width,
         height=height,
         dpi=dpi,
-        dpi_assumed=False,
-        rotation=0,
-        skew_degrees=0.0,
         words=tuple(words),
         text="\n".join(lines),
         mean_confidence=91.0,

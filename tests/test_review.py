@@ -15,8 +15,9 @@ import pytest
 from sohoa.archive.edits import apply_edits, review_queue
 from sohoa.archive.store import Archive
 from sohoa.metadata.fields import EditError, parse_assignment
-from sohoa.models import DocumentMetadata, EncodedImage, OcrPage, SignedPdf
+from sohoa.models import DocumentMetadata, OcrPage, SignedPdf
 from sohoa.scanners.loader import open_document
+from tests.factories import ocr_page
 from tests.imaging import text_page
 
 MACHINE = DocumentMetadata(
@@ -54,20 +55,7 @@ MACHINE = DocumentMetadata(
 
 
 def _page() -> OcrPage:
-    return OcrPage(
-        index=0,
-        source=Path("x"),
-        width=100,
-        height=100,
-        dpi=300,
-        dpi_assumed=False,
-        rotation=0,
-        skew_degrees=0.0,
-        words=(),
-        text="",
-        mean_confidence=92.0,
-        image=EncodedImage(b"", "FlateDecode", 1, 1, "L"),
-    )
+    return ocr_page(mean_confidence=92.0)
 
 
 @pytest.fixture

@@ -37,25 +37,10 @@ from samples.generate import (  # noqa: E402
     write_document,
 )
 from samples.spec import date_line  # noqa: E402
+from sohoa.models import METADATA_FIELDS  # noqa: E402
 
 SAMPLES = ROOT / "samples"
 TRUTHS = sorted((SAMPLES / "truth").glob("*.json"))
-METADATA_FIELDS = (
-    "organ_name",
-    "parent_organ",
-    "code_number",
-    "code_notation",
-    "type_name",
-    "place",
-    "issued_date",
-    "subject",
-    "signer_authority",
-    "signer_position",
-    "signer_full_name",
-    "recipients",
-    "page_amount",
-    "language",
-)
 PAGE_FIELDS = (
     "page",
     "lines",

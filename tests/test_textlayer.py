@@ -23,6 +23,7 @@ from sohoa.ocr.textlayer import (
     to_unicode_cmap,
 )
 from sohoa.pipeline.pdfa import build_pdfa, extract_text
+from tests.factories import ocr_page
 
 BASES = ["a", "ă", "â", "e", "ê", "i", "o", "ô", "ơ", "u", "ư", "y"]
 TONES = ("", "\u0300", "\u0301", "\u0309", "\u0303", "\u0323")  # ngang huyền sắc hỏi ngã nặng
@@ -49,15 +50,12 @@ def blank_page(
             words.append(OcrWord(text, (x, top, right, top + 60), 95.0, 0, 0, number))
             x = right + 12
     image = EncodedImage(zlib.compress(b"\xff" * width * height), "FlateDecode", width, height, "L")
-    return OcrPage(
+    return ocr_page(
         index=0,
         source=Path("blank.png"),
         width=width,
         height=height,
         dpi=dpi,
-        dpi_assumed=False,
-        rotation=0,
-        skew_degrees=0.0,
         words=tuple(words),
         text="",
         mean_confidence=95.0,

@@ -22,7 +22,6 @@ came between the rename and the index row).
 from __future__ import annotations
 
 import getpass
-import hashlib
 import json
 import os
 import shutil
@@ -35,7 +34,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sohoa.archive import index
-from sohoa.archive.fsutil import atomic_copy, atomic_write, fsync_dir
+from sohoa.archive.fsutil import atomic_copy, atomic_write, fsync_dir, sha256_file
 from sohoa.errors import ArchiveError
 from sohoa.models import ArchiveRecord, DocumentMetadata, OcrPage, ScannedDocument, SignedPdf
 
@@ -49,14 +48,6 @@ def now() -> datetime:
 
 def document_id_for(sha256: str) -> str:
     return sha256[:ID_LENGTH]
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _nfc_name(name: str) -> str:

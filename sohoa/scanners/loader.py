@@ -19,6 +19,7 @@ from pathlib import Path
 import pikepdf
 from PIL import Image, ImageFile, UnidentifiedImageError
 
+from sohoa.archive.fsutil import sha256_file
 from sohoa.errors import InputError
 from sohoa.models import EncodedImage, LoadedPage, PageRef, ScannedDocument, SourceKind
 from sohoa.scanners.formats import SUPPORTED_HINT, identify, is_candidate
@@ -42,14 +43,6 @@ Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 def natural_key(name: str) -> list[int | str]:
     """Sort key so that page-2 comes before page-10."""
     return [int(tok) if tok.isdigit() else tok.lower() for tok in re.split(r"(\d+)", name)]
-
-
-def _sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _count_frames(path: Path, kind: SourceKind) -> int:
@@ -112,7 +105,7 @@ def open_document(path: Path) -> ScannedDocument:
     return ScannedDocument(
         source=path,
         pages=pages,
-        sha256=_sha256_file(path),
+        sha256=sha256_file(path),
         size_bytes=path.stat().st_size,
         files=(path,),
     )
@@ -137,7 +130,7 @@ def _open_folder(folder: Path) -> ScannedDocument:
         for frame in range(_count_frames(file, kind)):
             pages.append(PageRef(path=file, kind=kind, frame=frame, index=len(pages)))
         # The folder's identity is its pages in order: names do not matter, bytes do.
-        digest.update(_sha256_file(file).encode())
+        digest.update(sha256_file(file).encode())
         size += file.stat().st_size
     return ScannedDocument(
         source=folder,
