@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from sohoa.archive.fsutil import atomic_write
-from sohoa.archive.store import Archive, _actor, now
+from sohoa.archive.store import Archive, actor, now
 from sohoa.metadata.fields import field_name, phu_luc_vi
 from sohoa.metadata.review import unsure_fields
 from sohoa.models import METADATA_FIELDS, PHU_LUC_VI_NAMES, ArchiveRecord
@@ -168,9 +168,9 @@ def _plan(
     machine: dict[str, Any] = dict(sidecar.get("machine_metadata") or metadata)
     confidence: Mapping[str, float] = sidecar.get("field_confidence") or {}
     human = set(sidecar.get("human_fields") or [])
-    actor, at = _actor(), now().isoformat()
+    who, at = actor(), now().isoformat()
     edits = [
-        Edit(key, metadata.get(key), value, machine.get(key), actor, at)
+        Edit(key, metadata.get(key), value, machine.get(key), who, at)
         for key, value in changes
         if metadata.get(key) != value
     ]

@@ -321,7 +321,7 @@ class Archive:
             "INSERT INTO events (at, actor, action, document_id, detail) VALUES (?,?,?,?,?)",
             (
                 now().isoformat(),
-                _actor(),
+                actor(),
                 action,
                 document_id,
                 json.dumps(detail, ensure_ascii=False),
@@ -332,7 +332,8 @@ class Archive:
         self.db.close()
 
 
-def _actor() -> str:
+def actor() -> str:
+    """Who is acting: $SOHOA_ACTOR (a clerk's name at a shared station), else the OS user."""
     try:
         return os.environ.get("SOHOA_ACTOR") or getpass.getuser()
     except (KeyError, OSError):
