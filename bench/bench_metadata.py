@@ -45,6 +45,7 @@ sys.path.insert(0, str(REPO))
 
 from samples.generate import corpus, write_document  # noqa: E402
 from sohoa.metadata.extract import extract_metadata  # noqa: E402
+from sohoa.metadata.fields import comparison_key  # noqa: E402
 from sohoa.models import METADATA_FIELDS, DocumentMetadata, EncodedImage, OcrPage  # noqa: E402
 from sohoa.pipeline.pages import PageOptions  # noqa: E402
 from sohoa.pipeline.pool import PagePool  # noqa: E402
@@ -52,7 +53,6 @@ from sohoa.scanners.loader import open_document  # noqa: E402
 
 OUT = REPO / "bench" / "out" / "metadata"
 #: Fields compared case-insensitively (the issue: organ names and positions).
-CASELESS = {"organ_name", "parent_organ", "signer_position"}
 #: Fields a document always has, whatever it is (they inflate the overall figure).
 TRIVIAL = {"page_amount", "language"}
 _BLANK = EncodedImage(b"", "FlateDecode", 1, 1, "L")
@@ -152,23 +152,14 @@ def ocr_documents(
 # --- scoring ----------------------------------------------------------------------------
 
 
-def normalise(field: str, value: Any) -> Any:
-    """The comparison key of a value: NFC, single spaces, case folded where the issue says."""
-    if value is None:
-        return None
-    if isinstance(value, (list, tuple)):
-        return tuple(normalise(field, v) for v in value)
-    if isinstance(value, date):
-        value = value.isoformat()
-    text = " ".join(unicodedata.normalize("NFC", str(value)).split())
-    return text.casefold() if field in CASELESS else text
-
-
 def score(predicted: dict[str, Any], truth: dict[str, Any]) -> dict[str, str]:
     """Per field: "correct", "null" or "wrong"."""
     out = {}
     for field in METADATA_FIELDS:
-        got, want = normalise(field, predicted.get(field)), normalise(field, truth.get(field))
+        got, want = (
+            comparison_key(field, predicted.get(field)),
+            comparison_key(field, truth.get(field)),
+        )
         if got == want:
             out[field] = "correct"
         elif got is None:

@@ -19,8 +19,9 @@ from rich.table import Table
 
 from sohoa.config import Settings
 from sohoa.errors import ExitCode
+from sohoa.metadata.fields import comparison_key
 from sohoa.models import Archived, Outcome
-from sohoa.ocr.metrics import best_match_cer, normalise, strip_signature_stamp
+from sohoa.ocr.metrics import best_match_cer, strip_signature_stamp
 
 #: Fields compared against the ground truth in the summary.
 COMPARED_FIELDS = (
@@ -58,10 +59,7 @@ def field_matches(truth: dict[str, Any], metadata: dict[str, Any]) -> tuple[int,
             continue
         total += 1
         got = metadata.get(name)
-        if (
-            got is not None
-            and normalise(str(got)).casefold() == normalise(str(expected)).casefold()
-        ):
+        if got is not None and comparison_key(name, got) == comparison_key(name, expected):
             ok += 1
     return ok, total
 

@@ -21,12 +21,12 @@ from typing import Any
 import pytest
 
 from sohoa.metadata.extract import extract_metadata
+from sohoa.metadata.fields import comparison_key
 from sohoa.models import METADATA_FIELDS, DocumentMetadata, EncodedImage, OcrPage, OcrWord
 from tests.factories import ocr_page
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 TRUTHS = sorted((SAMPLES / "truth").glob("*.json"))
-CASELESS = {"organ_name", "parent_organ", "signer_position"}
 _BLANK = EncodedImage(b"", "FlateDecode", 1, 1, "L")
 
 Line = tuple[str, tuple[int, int, int, int], str]  # text, box, role
@@ -111,24 +111,12 @@ def pages_from_truth(
     return pages
 
 
-def normalise(field: str, value: Any) -> Any:
-    """As the benchmark compares: NFC, single spaces; organ names and positions case-insensitively."""
-    if value is None:
-        return None
-    if isinstance(value, (list, tuple)):
-        return tuple(normalise(field, v) for v in value)
-    if isinstance(value, date):
-        value = value.isoformat()
-    text = " ".join(unicodedata.normalize("NFC", str(value)).split())
-    return text.casefold() if field in CASELESS else text
-
-
 def assert_fields(metadata: DocumentMetadata, expected: dict[str, Any], fields=METADATA_FIELDS):
     got = metadata.to_json()
     wrong = {
         f: (got[f], expected[f])
         for f in fields
-        if normalise(f, got[f]) != normalise(f, expected[f])
+        if comparison_key(f, got[f]) != comparison_key(f, expected[f])
     }
     assert not wrong, wrong
 

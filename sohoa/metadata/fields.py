@@ -36,6 +36,24 @@ class EditError(SohoaError):
     exit_code = ExitCode.BAD_INPUT
 
 
+#: Fields compared without case (issue 4: organ names and positions are
+#: printed in capitals, typed by clerks in either case).
+CASELESS_FIELDS = frozenset({"organ_name", "parent_organ", "signer_position"})
+
+
+def comparison_key(field: str, value: Any) -> Any:
+    """The value as two readings of a field are compared: NFC, single spaces,
+    dates in ISO, case folded for organ names and positions."""
+    if value is None:
+        return None
+    if isinstance(value, (list, tuple)):
+        return tuple(comparison_key(field, v) for v in value)
+    if isinstance(value, date):
+        value = value.isoformat()
+    text = " ".join(unicodedata.normalize("NFC", str(value)).split())
+    return text.casefold() if field in CASELESS_FIELDS else text
+
+
 def field_name(name: str) -> str:
     """Our key for `name`, which may be given as our key or as its Phụ lục VI name."""
     key = name.strip()
