@@ -97,3 +97,16 @@ def test_ingest_refuses_bad_inputs_with_their_reason(tmp_path: Path) -> None:
     reasons = sorted((archive / "quarantine").glob("*.reason.txt"))
     assert len(reasons) == 2
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.slow
+def test_demo_archives_and_verifies_every_sample(tmp_path: Path) -> None:
+    archive = tmp_path / "demo-archive"
+    result = run("demo", "--archive", str(archive))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "8/8 documents archived and verified" in result.stdout
+    assert "valid" in result.stdout and "Quyết định" in result.stdout
+    # Run again: the demo archive is recreated, not refused or doubled.
+    again = run("demo", "--archive", str(archive))
+    assert again.returncode == 0
+    assert "8/8 documents archived and verified" in again.stdout
