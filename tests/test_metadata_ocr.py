@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 
 from sohoa.metadata.extract import extract_metadata
+from sohoa.metadata.fields import comparison_key
 from sohoa.models import METADATA_FIELDS, DocumentMetadata, OcrPage
 from sohoa.pipeline.pages import PageOptions
 from sohoa.pipeline.pool import PagePool
 from sohoa.scanners.loader import open_document
-from tests.test_metadata import normalise
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 pytestmark = pytest.mark.slow
@@ -42,7 +42,7 @@ def _verdicts(extracted: dict[str, tuple[DocumentMetadata, dict[str, Any]]]) -> 
     for name, (metadata, truth) in extracted.items():
         got = metadata.to_json()
         for field in METADATA_FIELDS:
-            a, b = normalise(field, got[field]), normalise(field, truth[field])
+            a, b = comparison_key(field, got[field]), comparison_key(field, truth[field])
             out[f"{name}.{field}"] = "correct" if a == b else ("null" if a is None else "wrong")
     return out
 
