@@ -202,24 +202,6 @@ class TesseractEngine:
             rotate=int(result["orient_deg"]) % 360, confidence=float(result["orient_conf"])
         )
 
-    def block_confidence(self, image: Image.Image, dpi: float) -> tuple[float, int]:
-        """Mean word confidence and word count reading `image` as one block of
-        horizontal text, without Tesseract's own handling of sideways text:
-        the signal that tells an upright page from an upside-down one."""
-        api = self._api
-        api.SetPageSegMode(self._tesserocr.PSM.SINGLE_BLOCK)
-        try:
-            api.SetImage(image)
-            api.SetSourceResolution(round(dpi))
-            api.Recognize()
-            confidences = [c for c in api.AllWordConfidences() if c >= 0]
-        finally:
-            api.Clear()
-            api.SetPageSegMode(self._tesserocr.PSM.AUTO)
-        if not confidences:
-            return 0.0, 0
-        return sum(confidences) / len(confidences), len(confidences)
-
     def close(self) -> None:
         self._api.End()
         if self._osd is not None:
