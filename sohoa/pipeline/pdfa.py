@@ -15,13 +15,10 @@ dictionary and several revisions.
 
 from __future__ import annotations
 
-import contextlib
 import math
-import os
 import re
 import shutil
 import subprocess
-import tempfile
 import unicodedata
 import zlib
 from collections import Counter
@@ -36,6 +33,7 @@ from xml.sax.saxutils import escape
 import pikepdf
 from PIL import Image
 
+from sohoa.archive.fsutil import atomic_path
 from sohoa.errors import PdfError, ToolMissingError
 from sohoa.models import (
     METADATA_FIELDS,
@@ -492,23 +490,17 @@ def _xml(text: str) -> str:
 
 
 def _write_atomically(pdf: pikepdf.Pdf, out: Path, verify: Callable[[Path], None]) -> None:
-    """Save to a temporary file beside `out`, fsync, verify, then rename over `out`.
+    """Save beside `out` under a temporary name, verify, then rename over `out`.
 
     STYLE.md 7: a crash never leaves half a file under the real name, and a
     file that fails `verify` never gets it.
     """
-    out = Path(out)
+    if not Path(out).parent.is_dir():  # never create folders: the caller names a place that exists
+        raise PdfError(f"cannot write {out}: folder {Path(out).parent} does not exist")
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    except OSError as exc:
-        raise PdfError(f"cannot write in {out.parent}: {exc.strerror or exc}") from None
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            # mkstemp creates 0600; give the archival copy the usual 0644.
-            os.fchmod(fh.fileno(), 0o644)
+        with atomic_path(Path(out)) as tmp:
             pdf.save(
-                fh,
+                tmp,
                 # Header %PDF-1.7 (ISO 19005-2 6.1.2 allows 1.0–1.7).
                 force_version="1.7",
                 # /ID from the content: same inputs, same bytes (6.1.3 needs an /ID).
@@ -521,26 +513,9 @@ def _write_atomically(pdf: pikepdf.Pdf, out: Path, verify: Callable[[Path], None
                 # Leave our XMP exactly as written (pikepdf would re-serialise it).
                 fix_metadata_version=False,
             )
-            fh.flush()
-            os.fsync(fh.fileno())
-        verify(tmp)
-        os.replace(tmp, out)
-    except BaseException as exc:
-        tmp.unlink(missing_ok=True)
-        if isinstance(exc, OSError | pikepdf.PdfError):
-            raise PdfError(f"cannot write {out}: {exc}") from exc
-        raise
-    _fsync_dir(out.parent)
-
-
-def _fsync_dir(directory: Path) -> None:
-    """Make the rename durable (POSIX: fsync the directory holding the entry)."""
-    with contextlib.suppress(OSError):
-        fd = os.open(directory, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+            verify(tmp)
+    except (OSError, pikepdf.PdfError) as exc:
+        raise PdfError(f"cannot write {out}: {exc}") from exc
 
 
 def _self_check(path: Path, texts: list[str]) -> None:

@@ -28,10 +28,11 @@ from pyhanko.sign.signers.pdf_signer import PdfTimeStamper
 from pyhanko.sign.timestamps.api import TimeStamper
 from pyhanko_certvalidator import ValidationContext
 
+from sohoa.archive.fsutil import atomic_write
 from sohoa.errors import InputError, SigningError
 from sohoa.signing.identity import SigningIdentity
 from sohoa.signing.levels import signature_timestamp_token
-from sohoa.signing.sign import UrllibTimeStamper, write_atomically
+from sohoa.signing.sign import UrllibTimeStamper
 
 log = logging.getLogger(__name__)
 
@@ -172,6 +173,6 @@ def renew_file(
     result = out.getvalue()
     if not result.startswith(data):
         raise SigningError(f"{path}: renewal did not produce an incremental update; file kept.")
-    write_atomically(path, result)
+    atomic_write(path, result)
     log.info("%s: archive time-stamp renewed", path)
     return True

@@ -25,8 +25,6 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
-import os
-import tempfile
 import urllib.error
 import urllib.request
 from collections.abc import Sequence
@@ -46,6 +44,7 @@ from pyhanko.sign.timestamps.common_utils import TimestampRequestError, set_tsp_
 from pyhanko.stamp import TextStampStyle
 from pyhanko_certvalidator import ValidationContext
 
+from sohoa.archive.fsutil import atomic_write
 from sohoa.errors import InputError, SigningError
 from sohoa.models import SignedPdf
 from sohoa.pipeline.pdfa_check import SOHOA_NS, SOHOA_PREFIX
@@ -341,7 +340,7 @@ def sign_pdf(
             hint="check the signing key (token, PIN) and that the TSA/OCSP/CRL services are reachable",
         ) from exc
 
-    write_atomically(dst, out.getbuffer())
+    atomic_write(dst, out.getvalue())
     return SignedPdf(
         path=dst,
         signing_time=when.astimezone(UTC),
@@ -378,27 +377,3 @@ def _align_producer(writer: IncrementalPdfFileWriter) -> None:
     if str(info.get("/Producer", "")) != VENDOR:
         info["/Producer"] = generic.TextStringObject(VENDOR)
         writer.mark_update(info_ref)
-
-
-def write_atomically(path: Path, data: bytes | memoryview) -> None:
-    """Temp file in the same folder, fsync, os.replace, fsync the folder (STYLE.md §7)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    try:
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
