@@ -43,6 +43,7 @@ from PIL import Image  # noqa: E402
 
 from samples.generate import Damage, corpus, write_document  # noqa: E402
 from sohoa.ocr.metrics import best_match_cer, strip_signature_stamp  # noqa: E402
+from sohoa.pipeline.pdfa import extract_text  # noqa: E402
 
 ENV = {**os.environ, "OMP_THREAD_LIMIT": "1"}
 
@@ -104,13 +105,7 @@ def upright_copy(scan: Path, rotation: int, out: Path) -> Path:
 
 
 def pdf_pages_text(pdf: Path) -> list[str]:
-    result = subprocess.run(
-        ["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, check=True
-    )
-    pages = result.stdout.decode("utf-8").split("\f")
-    if pages and not pages[-1].strip():  # pdftotext ends every page with a form feed
-        pages.pop()
-    return [strip_signature_stamp(p) for p in pages]
+    return [strip_signature_stamp(p) for p in extract_text(pdf).split("\f")]
 
 
 def cer_of(truth: dict, text: str) -> float:

@@ -8,7 +8,6 @@ paper: the figures a clerk can check for themselves.
 from __future__ import annotations
 
 import json
-import subprocess
 import time
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ from sohoa.errors import ExitCode
 from sohoa.metadata.fields import comparison_key
 from sohoa.models import Archived, Outcome
 from sohoa.ocr.metrics import best_match_cer, strip_signature_stamp
+from sohoa.pipeline.pdfa import extract_text
 
 #: Fields compared against the ground truth in the summary.
 COMPARED_FIELDS = (
@@ -45,10 +45,7 @@ def load_truths(samples: Path) -> dict[str, dict[str, Any]]:
 
 def pdf_text(pdf: Path) -> list[str]:
     """The text layer of each page, read back by poppler (an independent reader)."""
-    result = subprocess.run(
-        ["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, check=True
-    )
-    return [strip_signature_stamp(page) for page in result.stdout.decode("utf-8").split("\f")]
+    return [strip_signature_stamp(page) for page in extract_text(pdf).split("\f")]
 
 
 def field_matches(truth: dict[str, Any], metadata: dict[str, Any]) -> tuple[int, int]:
