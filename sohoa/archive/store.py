@@ -37,6 +37,7 @@ from sohoa.archive import index
 from sohoa.archive.fsutil import atomic_copy, atomic_write, fsync_dir, sha256_file
 from sohoa.errors import ArchiveError
 from sohoa.models import ArchiveRecord, DocumentMetadata, OcrPage, ScannedDocument, SignedPdf
+from sohoa.pipeline.review import review_document
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 ID_LENGTH = 16
@@ -186,8 +187,7 @@ class Archive:
         shutil.copyfile(signed.path, stage / "document.pdf")
         text = "\f".join(page.text for page in pages)
         (stage / "text.txt").write_text(text + "\n", encoding="utf-8")
-        mean_conf = sum(p.mean_confidence for p in pages) / len(pages) if pages else 0.0
-        review_pages = [p.index + 1 for p in pages if p.mean_confidence < review_confidence]
+        review = review_document(pages, metadata, review_confidence)
         ingested_at = now()
         rel = final_dir.relative_to(self.root).as_posix()
         sidecar = {
@@ -202,12 +202,14 @@ class Archive:
             "pages": len(pages),
             "metadata": metadata.to_json(),
             "field_confidence": metadata.confidence,
-            "needs_review": bool(metadata.needs_review or review_pages),
-            "review_pages": review_pages,
+            "needs_review": review.needs_review,
+            "review_pages": list(review.pages),
+            "review_reasons": {str(n): list(why) for n, why in review.reasons.items()},
+            "blank_pages": list(review.blank_pages),
             "signature_level": signed.level,
             "signer_subject": signed.signer_subject,
             "signed_at": signed.signing_time.isoformat(),
-            "mean_confidence": round(mean_conf, 2),
+            "mean_confidence": review.mean_confidence,
             "page_confidence": [p.mean_confidence for p in pages],
             "page_rotation": [p.rotation for p in pages],
             "page_skew": [p.skew_degrees for p in pages],
