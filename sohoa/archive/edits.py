@@ -20,10 +20,11 @@ from pathlib import Path
 from typing import Any
 
 from sohoa.archive.fsutil import atomic_write
-from sohoa.archive.store import Archive, actor, now
+from sohoa.archive.store import Archive, actor
 from sohoa.metadata.fields import field_name, phu_luc_vi
 from sohoa.metadata.review import unsure_fields
 from sohoa.models import METADATA_FIELDS, PHU_LUC_VI_NAMES, ArchiveRecord
+from sohoa.vntime import now
 
 #: Index columns that mirror a metadata field (the rest lives in the JSON column).
 INDEX_COLUMNS = (

@@ -31,19 +31,14 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sohoa.archive import index
 from sohoa.archive.fsutil import atomic_copy, atomic_write, fsync_dir, sha256_file
 from sohoa.errors import ArchiveError
 from sohoa.models import ArchiveRecord, DocumentMetadata, OcrPage, ScannedDocument, SignedPdf
+from sohoa.vntime import now
 
-VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 ID_LENGTH = 16
-
-
-def now() -> datetime:
-    return datetime.now(VIETNAM).replace(microsecond=0)
 
 
 def document_id_for(sha256: str) -> str:

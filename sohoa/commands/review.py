@@ -14,7 +14,15 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from sohoa.cli import ArchiveOption, ConfigOption, JsonOption, _settings, app, err, out
+from sohoa.commands.common import (
+    ArchiveOption,
+    ConfigOption,
+    JsonOption,
+    app,
+    err,
+    out,
+    settings_for,
+)
 from sohoa.errors import SohoaError
 from sohoa.models import METADATA_FIELDS, PHU_LUC_VI_NAMES
 
@@ -22,7 +30,7 @@ from sohoa.models import METADATA_FIELDS, PHU_LUC_VI_NAMES
 def _open(config: Any, archive: Any) -> Any:
     from sohoa.archive.store import Archive
 
-    settings = _settings(config, archive)
+    settings = settings_for(config, archive)
     root = settings.archive
     if not (root / "index.sqlite").is_file():
         raise SohoaError(f"{root}: no archive here", hint="give --archive DIR or set SOHOA_ARCHIVE")

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sohoa.archive.store import Archive, document_id_for, now
+from sohoa.archive.store import Archive, document_id_for
 from sohoa.config import Settings
 from sohoa.errors import SohoaError
 from sohoa.metadata.extract import extract_metadata
@@ -34,6 +34,7 @@ from sohoa.scanners.loader import open_document
 from sohoa.signing.identity import SigningIdentity, load_identity, trust_roots_for
 from sohoa.signing.sign import sign_pdf
 from sohoa.signing.verify import verify_file
+from sohoa.vntime import now
 
 
 @dataclass(frozen=True)

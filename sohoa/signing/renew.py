@@ -30,7 +30,7 @@ from pyhanko_certvalidator import ValidationContext
 
 from sohoa.archive.fsutil import atomic_write
 from sohoa.errors import InputError, SigningError
-from sohoa.signing.identity import SigningIdentity
+from sohoa.signing.signer import SigningIdentity
 from sohoa.signing.levels import signature_timestamp_token
 from sohoa.signing.sign import UrllibTimeStamper
 

@@ -47,7 +47,6 @@ from pyhanko_certvalidator import ValidationContext
 from sohoa.archive.fsutil import atomic_write
 from sohoa.errors import InputError, SigningError
 from sohoa.models import SignedPdf
-from sohoa.pipeline.pdfa_check import SOHOA_NS, SOHOA_PREFIX
 from sohoa.signing.appearance import (
     PADDING,
     Placement,
@@ -57,7 +56,8 @@ from sohoa.signing.appearance import (
     place_box,
     stamp_lines,
 )
-from sohoa.signing.identity import SIGNING_KEY_USAGES, SigningIdentity, check_certificate
+from sohoa.signing.signer import SIGNING_KEY_USAGES, SigningIdentity, check_certificate
+from sohoa.xmp import SOHOA_NS, SOHOA_PREFIX
 
 log = logging.getLogger(__name__)
 # fontTools warns on stderr for every subset that it drops Liberation's FFTM
