@@ -13,9 +13,10 @@ import os
 import sys
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
+from rich.markup import escape
 
 from sohoa.commands import archive as _archive  # noqa: F401  (registers `archive`)
 from sohoa.commands import doctor as _doctor  # noqa: F401  (registers `doctor`, `demo`)
@@ -30,7 +31,7 @@ from sohoa.commands.common import (
     out,
     settings_for,
 )
-from sohoa.errors import ExitCode, SohoaError
+from sohoa.errors import ExitCode, SohoaError, disk_error
 
 try:  # typer ≥ 0.25 carries its own copy of click
     from typer._click import exceptions as click_exceptions
@@ -162,22 +163,33 @@ def main() -> None:
         err.print("aborted")
         sys.exit(130)
     except SohoaError as exc:
-        err.print(f"[red]error:[/] {exc.message}")
+        err.print(f"[red]error:[/] {escape(exc.message)}")
         if exc.hint:
-            err.print(f"  hint: {exc.hint}")
+            err.print(f"  hint: {escape(exc.hint)}")
         sys.exit(int(exc.exit_code))
     except KeyboardInterrupt:
         err.print("interrupted")
         sys.exit(130)
-    except Exception as exc:  # a bug: say so plainly; the traceback on request
-        if os.environ.get("SOHOA_DEBUG"):
-            raise
-        err.print(f"[red]internal error:[/] {type(exc).__name__}: {exc}")
-        err.print(
-            "  this is a bug in sohoa; run again with SOHOA_DEBUG=1 for the traceback and report it"
-        )
-        sys.exit(ExitCode.INTERNAL)
+    except OSError as exc:  # a full or read-only disk met outside the places that expect it
+        problem = disk_error(exc, exc.filename or "the disk")
+        if problem is None:
+            _bug(exc)
+        err.print(f"[red]error:[/] {escape(problem.message)}")
+        sys.exit(int(problem.exit_code))
+    except Exception as exc:
+        _bug(exc)
     sys.exit(int(code or 0))
+
+
+def _bug(exc: BaseException) -> NoReturn:
+    """A bug: say so plainly, never as a verdict; the traceback on request."""
+    if os.environ.get("SOHOA_DEBUG"):
+        raise exc
+    err.print(f"[red]internal error:[/] {type(exc).__name__}: {escape(str(exc))}")
+    err.print(
+        "  this is a bug in sohoa; run again with SOHOA_DEBUG=1 for the traceback and report it"
+    )
+    sys.exit(ExitCode.INTERNAL)
 
 
 if __name__ == "__main__":

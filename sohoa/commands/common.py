@@ -22,8 +22,7 @@ from rich.progress import (
 )
 
 from sohoa import __version__
-from sohoa.config import Settings, load_settings
-from sohoa.errors import UsageError
+from sohoa.config import Settings, load_settings, with_jobs
 
 app = typer.Typer(
     name="sohoa",
@@ -54,13 +53,10 @@ JsonOption = Annotated[
 
 
 def settings_for(config: Path | None, archive: Path | None, jobs: int | None = None) -> Settings:
-    settings = load_settings(config)
+    """Settings from sohoa.toml and the environment, with the command line's options on top."""
+    settings = with_jobs(load_settings(config), jobs)
     if archive is not None:
         settings = settings.replace(archive=archive)
-    if jobs is not None:
-        if jobs < 1:
-            raise UsageError("--jobs must be at least 1")
-        settings = settings.replace(jobs=jobs)
     return settings
 
 

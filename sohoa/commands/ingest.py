@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 
 from sohoa.commands.common import (
     ArchiveOption,
@@ -20,7 +21,8 @@ from sohoa.commands.common import (
 )
 from sohoa.config import default_jobs
 from sohoa.errors import ExitCode, UsageError
-from sohoa.models import Archived, Duplicate, Outcome, Quarantined
+from sohoa.models import Archived, Duplicate, Outcome, Quarantined, Untouched
+from sohoa.scanners.formats import SUPPORTED_HINT
 
 
 def outcome_json(outcome: Outcome) -> dict[str, Any]:
@@ -54,6 +56,10 @@ def outcome_json(outcome: Outcome) -> dict[str, Any]:
             error=outcome.reason,
             quarantine=str(outcome.quarantine_path) if outcome.quarantine_path else None,
         )
+    elif isinstance(outcome, Untouched):
+        base.update(error=outcome.reason)
+    if isinstance(outcome, Archived):
+        base["document_rule"] = outcome.rule
     return base
 
 
@@ -69,15 +75,20 @@ def _describe(outcome: Outcome) -> str:
             if r.pages_needing_review
             else ""
         )
+        rule = f"; {escape(outcome.rule)}" if outcome.rule != "file" else ""
         return (
-            f"[green]✓ archived[/]    {outcome.source} → {r.document_id} "
-            f"({what or 'type unknown'}, {r.pages} page{'s' * (r.pages != 1)}, PAdES {r.signature_level}){review}"
+            f"[green]✓ archived[/]    {escape(str(outcome.source))} → {r.document_id} "
+            f"({what or 'type unknown'}, {r.pages} page{'s' * (r.pages != 1)}{rule}, "
+            f"PAdES {r.signature_level}){review}"
         )
     if isinstance(outcome, Duplicate):
         return (
-            f"[cyan]= duplicate[/]   {outcome.source} (already archived as {outcome.document_id})"
+            f"[cyan]= duplicate[/]   {escape(str(outcome.source))} "
+            f"(already archived as {outcome.document_id})"
         )
-    return f"[red]✗ quarantined[/] {outcome.reason}"
+    if isinstance(outcome, Untouched):
+        return f"[yellow]- untouched[/]   {escape(str(outcome.source))}: {escape(outcome.reason)}"
+    return f"[red]✗ quarantined[/] {escape(outcome.reason)}"
 
 
 @app.command()
@@ -85,8 +96,10 @@ def ingest(
     paths: Annotated[
         list[Path],
         typer.Argument(
-            help="Scan files (JPEG, PNG, TIFF, PDF) or folders. A folder of page images is one "
-            "document; a folder holding PDFs or sub-folders is a batch of documents.",
+            help="Scan files (JPEG, PNG, TIFF, PDF) or folders. In a folder each PDF, TIFF and "
+            "sub-folder is a document; images are pages of one document when named so "
+            "(page-1.jpg, page-2.jpg …) or when the folder holds a .document marker, else each "
+            "image is a document.",
             show_default=False,
         ),
     ],
@@ -98,6 +111,18 @@ def ingest(
             "--jobs", "-j", help=f"OCR worker processes (default: all cores, {default_jobs()})."
         ),
     ] = None,
+    one_document: Annotated[
+        bool,
+        typer.Option(
+            "--one-document", help="Take all images of each folder as the pages of one document."
+        ),
+    ] = False,
+    follow_symlinks: Annotated[
+        bool,
+        typer.Option(
+            "--follow-symlinks", help="Ingest the targets of symbolic links (refused by default)."
+        ),
+    ] = False,
     keep_intermediates: Annotated[
         Path | None,
         typer.Option(
@@ -108,25 +133,32 @@ def ingest(
 ) -> None:
     """Ingest scans: clean, OCR (vie), extract metadata, build PDF/A, sign, archive.
 
-    Exit code 0 when every input was archived (or was already), 1 when one was quarantined.
+    Exit 0 when every input was archived (or already was), 1 when one was quarantined,
+    3 on a usage error, 4 on a configuration error and 5 on an environment error (TSA,
+    token, full disk): then inputs not yet archived are reported "untouched" and left
+    where they are for a re-run.
     """
     from sohoa.pipeline.orchestrator import Ingestor
-    from sohoa.scanners.loader import discover
+    from sohoa.scanners.discover import discover
 
     settings = settings_for(config, archive, jobs)
-    sources = discover(paths)
+    sources = discover(
+        paths,
+        exclude=[settings.archive],
+        follow_symlinks=follow_symlinks,
+        one_document=one_document,
+    )
     if not sources:
-        raise UsageError("nothing to ingest", hint="give scan files or folders")
+        raise UsageError("nothing to ingest: no scan in the folders given", hint=SUPPORTED_HINT)
     ingestor = Ingestor(settings, keep_intermediates=keep_intermediates)
     if ingestor.identity.is_demo and not as_json:
         err.print(
-            f"[yellow]Signing with the DEMO identity of {ingestor.archive.root}: not legally valid.[/] "
-            "Configure the agency's certificate (SOHOA_PKCS12) for real use."
+            f"[yellow]Signing with the DEMO identity of {escape(str(ingestor.archive.root))}: "
+            "not legally valid.[/] Configure the agency's certificate (SOHOA_PKCS12) for real use."
         )
     if not settings.signing.tsa_url and not as_json:
         err.print("[dim]No time-stamp authority configured: signatures are PAdES B-B.[/]")
-    failed = 0
-    counts = {"archived": 0, "duplicate": 0, "quarantined": 0}
+    counts = dict.fromkeys(("archived", "duplicate", "quarantined", "untouched"), 0)
     try:
         if as_json:
             for outcome in ingestor.ingest(sources):
@@ -147,11 +179,12 @@ def ingest(
                 for outcome in ingestor.ingest(sources, on_progress=on_progress):
                     counts[outcome.status] += 1
                     progress.console.print(_describe(outcome))
-            out.print(
-                f"{counts['archived']} archived, {counts['duplicate']} duplicate, "
-                f"{counts['quarantined']} quarantined → {ingestor.archive.root}"
-            )
     finally:
         ingestor.close()
-    failed = counts["quarantined"]
-    raise typer.Exit(ExitCode.FAILED if failed else ExitCode.OK)
+        if not as_json:
+            untouched = f", {counts['untouched']} untouched" if counts["untouched"] else ""
+            out.print(
+                f"{counts['archived']} archived, {counts['duplicate']} duplicate, "
+                f"{counts['quarantined']} quarantined{untouched} → {escape(str(ingestor.archive.root))}"
+            )
+    raise typer.Exit(ExitCode.FAILED if counts["quarantined"] else ExitCode.OK)

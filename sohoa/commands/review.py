@@ -23,18 +23,13 @@ from sohoa.commands.common import (
     out,
     settings_for,
 )
-from sohoa.errors import SohoaError
 from sohoa.models import METADATA_FIELDS, PHU_LUC_VI_NAMES
 
 
 def _open(config: Any, archive: Any) -> Any:
     from sohoa.archive.store import Archive
 
-    settings = settings_for(config, archive)
-    root = settings.archive
-    if not (root / "index.sqlite").is_file():
-        raise SohoaError(f"{root}: no archive here", hint="give --archive DIR or set SOHOA_ARCHIVE")
-    return Archive(root)
+    return Archive(settings_for(config, archive).archive)
 
 
 @app.command()
