@@ -138,7 +138,7 @@ def test_too_few_lines_to_vote_leave_the_page_as_delivered() -> None:
 def test_a_skewed_scan_is_drawn_whole(tmp_path: Path) -> None:
     """A page deskewed by 6.5° used to lose its corners off the PDF page."""
     from sohoa.pipeline.cleanup import clean_page
-    from sohoa.pipeline.pages import encode_archival
+    from sohoa.pipeline.pages import encode_archival, page_size
     from tests.test_cleanup import _loaded
 
     scan = text_page(dpi=100).rotate(-6.5, expand=True, fillcolor="white")
@@ -154,9 +154,10 @@ def test_a_skewed_scan_is_drawn_whole(tmp_path: Path) -> None:
     loaded = _loaded(scan)
     clean = clean_page(loaded)
     assert abs(clean.skew_degrees - 6.5) < 0.3
+    width, height = page_size(clean)
     page = ocr_page(
-        width=clean.ocr_image.width,
-        height=clean.ocr_image.height,
+        width=width,
+        height=height,
         dpi=300,
         rotation=clean.rotation,
         skew_degrees=clean.skew_degrees,

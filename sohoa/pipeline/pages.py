@@ -110,8 +110,8 @@ def process_page(ref: PageRef, engine: OcrEngine, options: PageOptions) -> OcrPa
         words = _at_scale(words, 1 / clean.ocr_scale)
     if keep is not None:
         keep("6-ocr-input", np.asarray(clean.ocr_image))
-    upright = loaded.image.size[::-1] if clean.rotation in (90, 270) else loaded.image.size
-    width, height = turned_size(*upright, clean.skew_degrees)
+    width, height = page_size(clean)
+    upright = clean.archival.size[::-1] if clean.rotation in (90, 270) else clean.archival.size
     dpi, warnings = _resolution(ref, loaded, words, upright)
     return OcrPage(
         index=ref.index,
@@ -132,6 +132,14 @@ def process_page(ref: PageRef, engine: OcrEngine, options: PageOptions) -> OcrPa
         review=tuple(review),
         ink_boxes=_ink_of_first_page(clean, (width, height)),
     )
+
+
+def page_size(clean: CleanPage) -> tuple[int, int]:
+    """The upright page in pixels of the scan: the scan turned by its quarter
+    turn, and straightened onto the bounding box of its skew."""
+    size = clean.archival.size
+    upright = size[::-1] if clean.rotation in (90, 270) else size
+    return turned_size(*upright, clean.skew_degrees)
 
 
 def _ocr_dpi(clean: CleanPage) -> float:

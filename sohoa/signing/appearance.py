@@ -25,6 +25,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from fontTools.ttLib import TTFont
 from pyhanko.pdf_utils.font.opentype import GlyphAccumulator, GlyphAccumulatorFactory
 from pyhanko.pdf_utils.generic import ArrayObject, NameObject, NumberObject
@@ -108,12 +109,6 @@ def box_size(lines: Sequence[str], size: int) -> tuple[float, float]:
     return (round(width + 1, 1), round(height, 1))
 
 
-def _intersects(a: Box, b: Box, gap: float) -> bool:
-    return not (
-        a[2] + gap <= b[0] or b[2] + gap <= a[0] or a[3] + gap <= b[1] or b[3] + gap <= a[1]
-    )
-
-
 #: Points of movement away from the corner worth one point of font size.
 SIZE_STEP_COST = 12.0
 
@@ -154,24 +149,28 @@ def place_box(
                 f"{smallest[1] / 72 * 2.54:.1f} cm in the top-right quarter)"
             ),
         )
-    occupied = [tuple(map(float, b)) for b in occupied]  # type: ignore[misc]
-    candidates: list[tuple[float, int, Box]] = []
+    boxes = np.array([tuple(map(float, b)) for b in occupied], dtype=np.float64).reshape(-1, 4)
+    boxes = boxes[(boxes[:, 2] > min_x0 - CLEARANCE) & (boxes[:, 3] > min_y0 - CLEARANCE)]
+    best: tuple[float, int, Box] | None = None
     for size in FONT_SIZES:
         w, h = box_size(lines, size)
-        shrink_cost = (FONT_SIZES[0] - size) * SIZE_STEP_COST
-        dx = 0.0
-        while right - dx - w >= min_x0:
-            dy = 0.0
-            while top - dy - h >= min_y0:
-                rect = (right - dx - w, top - dy - h, right - dx, top - dy)
-                candidates.append((dx + dy + shrink_cost, size, rect))
-                dy += step
-            dx += step * 2
-    candidates.sort(key=lambda c: (c[0], -c[1]))
-    nearby = [b for b in occupied if b[2] > min_x0 - CLEARANCE and b[3] > min_y0 - CLEARANCE]
-    for _cost, size, rect in candidates:
-        if not any(_intersects(rect, b, CLEARANCE) for b in nearby):
-            return Placement(rect=_rounded(rect), font_size=size)
+        dx = np.arange(0.0, right - w - min_x0 + 1e-9, step * 2)
+        dy = np.arange(0.0, top - h - min_y0 + 1e-9, step)
+        if not len(dx) or not len(dy):
+            continue
+        x0, y0 = right - dx - w, top - dy - h
+        # A box blocks the positions whose rectangle comes within CLEARANCE of it.
+        in_x = (x0[:, None] > boxes[:, 0] - w - CLEARANCE) & (x0[:, None] < boxes[:, 2] + CLEARANCE)
+        in_y = (y0[:, None] > boxes[:, 1] - h - CLEARANCE) & (y0[:, None] < boxes[:, 3] + CLEARANCE)
+        blocked = (in_x.astype(np.float64) @ in_y.T.astype(np.float64)) > 0
+        cost = dx[:, None] + dy[None, :] + (FONT_SIZES[0] - size) * SIZE_STEP_COST
+        cost[blocked] = np.inf
+        i, j = np.unravel_index(int(np.argmin(cost)), cost.shape)
+        if np.isfinite(cost[i, j]) and (best is None or cost[i, j] < best[0]):
+            rect = (float(x0[i]), float(y0[j]), float(x0[i] + w), float(y0[j] + h))
+            best = (float(cost[i, j]), size, rect)
+    if best is not None:
+        return Placement(rect=_rounded(best[2]), font_size=best[1])
     return Placement(
         rect=None,
         font_size=FONT_SIZES[-1],
