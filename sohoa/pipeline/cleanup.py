@@ -29,10 +29,13 @@ from sohoa.pipeline.ink import is_blank
 
 #: Skew below this is not even a rotation.
 MIN_DESKEW_DEGREES = 0.1
-#: Skew below this is left as scanned: Tesseract follows lines that slant a
-#: little, and resampling the page costs fine detail (stacked tone marks, a
-#: comma becoming a full stop).
-DESKEW_MIN_DEGREES = 1.0
+#: Skew below this, at 300 dpi, is left as scanned: Tesseract follows lines
+#: that slant a little, and resampling the page costs fine detail (stacked
+#: tone marks, a comma becoming a full stop). The blur of a resampling is
+#: about a pixel whatever the resolution, so it costs more where letters
+#: have fewer pixels: the threshold grows as the resolution falls (0.75° at
+#: 200 dpi, 1° at 150).
+DESKEW_MIN_DEGREES = 0.5
 #: Chroma (max − min channel) from which a pixel starts to count as coloured
 #: ink, and from which it fully does.
 COLOUR_CHROMA = (25.0, 65.0)
@@ -41,6 +44,8 @@ UNEVEN_LIGHT = 0.85
 #: Thin light graphics (seals, signatures) in colour scans too, where colour
 #: already drops them.
 ERASE_ON_COLOUR = False
+#: How a straightened page is resampled.
+DESKEW_INTERPOLATION = cv2.INTER_CUBIC
 #: A scan under this resolution is read enlarged to it.
 OCR_MIN_DPI = 200.0
 #: Largest skew we correct; beyond it the page is more likely a table or a photo.
@@ -289,10 +294,14 @@ def turn_quarter(gray: np.ndarray, degrees: int) -> np.ndarray:
     return np.ascontiguousarray(np.rot90(gray, k)) if k else gray
 
 
-def straighten(gray: np.ndarray, angle: float) -> np.ndarray:
+def straighten(gray: np.ndarray, angle: float, paper: int = 255) -> np.ndarray:
     """Rotate by `angle` degrees counter-clockwise about the centre onto a
-    canvas large enough for all of it (nothing of the scan is cut off), the
-    uncovered corners white like paper."""
+    canvas large enough for all of it (nothing of the scan is cut off).
+
+    The uncovered corners take the `paper`'s own brightness: a white canvas
+    around a yellowed or dim page draws slanted edges that later steps take
+    for ink (the light flattening darkens the paper beside them).
+    """
     if abs(angle) < MIN_DESKEW_DEGREES:
         return gray
     height, width = gray.shape
@@ -307,9 +316,9 @@ def straighten(gray: np.ndarray, angle: float) -> np.ndarray:
         gray,
         matrix,
         (out_w, out_h),
-        flags=cv2.INTER_CUBIC,
+        flags=DESKEW_INTERPOLATION,
         borderMode=cv2.BORDER_CONSTANT,
-        borderValue=255,
+        borderValue=paper,
     )
 
 
@@ -396,9 +405,9 @@ def clean_page(
     base = 0 if lines_are_horizontal(small) else 90
     turned = turn_quarter(gray, base)
     skew = estimate_skew(turn_quarter(small, base))
-    if abs(skew) < DESKEW_MIN_DEGREES:
+    if abs(skew) < DESKEW_MIN_DEGREES * 300.0 / min(page.dpi, 300.0):
         skew = 0.0
-    straight = straighten(turned, skew)
+    straight = straighten(turned, skew, paper=int(np.percentile(small, 90)))
     keep("2-straightened", straight)
     clean = _clean_image(straight, page.dpi, colour, keep)
     votes = upright_votes(clean)
