@@ -172,6 +172,19 @@ def test_a_skewed_scan_is_drawn_whole(tmp_path: Path) -> None:
     assert len(labels) == 4 and all(area > 0.9 * 900 for area in labels)
 
 
+def test_a_skewed_page_with_blank_corners_keeps_its_paper_size() -> None:
+    """Only blank paper falls outside a straightened A4 page with margins: it
+    stays A4 (and prints so)."""
+    from sohoa.pipeline.cleanup import clean_page
+    from sohoa.pipeline.pages import page_size
+    from tests.test_cleanup import _loaded
+
+    scan = text_page(dpi=150).rotate(-2.0, fillcolor="white")
+    clean = clean_page(_loaded(scan))
+    assert abs(clean.skew_degrees - 2.0) < 0.2
+    assert page_size(clean) == scan.size
+
+
 def _components(mask: np.ndarray) -> list[int]:
     import cv2
 

@@ -46,6 +46,8 @@ UNEVEN_LIGHT = 0.85
 ERASE_ON_COLOUR = False
 #: How a straightened page is resampled.
 DESKEW_INTERPOLATION = cv2.INTER_CUBIC
+#: Darker than this (0–255, after cleanup) is ink.
+INK_LEVEL = 128
 #: A scan under this resolution is read enlarged to it.
 OCR_MIN_DPI = 200.0
 #: Largest skew we correct; beyond it the page is more likely a table or a photo.
@@ -322,6 +324,34 @@ def straighten(gray: np.ndarray, angle: float, paper: int = 255) -> np.ndarray:
     )
 
 
+def fit_page(clean: np.ndarray, shape: tuple[int, ...], seen: np.ndarray) -> np.ndarray:
+    """The straightened page cut back to the scan's own size when nothing
+    written lies outside it.
+
+    Straightening turns the scan inside a larger canvas. Its corners beyond
+    the scan's own size are blank paper on almost every page, and the page
+    keeps its paper size (A4 stays A4, and prints so); when a mark reaches
+    beyond (a picture to its edges, writing in a corner), the page keeps the
+    larger canvas: nothing written is ever cut off. `seen` is a small copy of
+    the straightened scan in luminance, where marks of every colour show.
+    """
+    height, width = clean.shape
+    want_h, want_w = shape[0], shape[1]
+    k = seen.shape[0] / height
+    ink = seen < INK_LEVEL
+    rows = np.flatnonzero(ink.sum(axis=1) >= 2)
+    cols = np.flatnonzero(ink.sum(axis=0) >= 2)
+    top, left = (height - want_h) // 2, (width - want_w) // 2
+    if len(rows) and not (
+        rows[0] >= (top - 1) * k
+        and rows[-1] <= (top + want_h + 1) * k
+        and cols[0] >= (left - 1) * k
+        and cols[-1] <= (left + want_w + 1) * k
+    ):
+        return clean
+    return np.ascontiguousarray(clean[top : top + want_h, left : left + want_w])
+
+
 def turned_size(width: int, height: int, angle: float) -> tuple[int, int]:
     """Pixel size of the bounding box of a width × height image turned by `angle` degrees."""
     if abs(angle) < MIN_DESKEW_DEGREES:
@@ -410,6 +440,10 @@ def clean_page(
     straight = straighten(turned, skew, paper=int(np.percentile(small, 90)))
     keep("2-straightened", straight)
     clean = _clean_image(straight, page.dpi, colour, keep)
+    if skew:
+        # Marks of any colour count here (a red stamp in a corner is kept).
+        seen = straighten(turn_quarter(small_lum, base), skew, paper=255)
+        clean = fit_page(clean, turned.shape, seen)
     votes = upright_votes(clean)
     score = float(np.median(votes)) if votes else 0.0
     flip, method = score <= -AMBIGUOUS_SCORE, "lines"

@@ -18,7 +18,7 @@ from PIL import Image
 from sohoa.models import CleanPage, EncodedImage, LoadedPage, OcrPage, OcrWord, PageRef
 from sohoa.ocr.engine import OcrEngine, words_to_text
 from sohoa.ocr.recover import recover, reread_wide_words
-from sohoa.pipeline.cleanup import clean_page, turned_size
+from sohoa.pipeline.cleanup import clean_page
 from sohoa.pipeline.ink import ink_boxes
 from sohoa.pipeline.resolution import content_dpi
 from sohoa.scanners.loader import load_page
@@ -135,11 +135,11 @@ def process_page(ref: PageRef, engine: OcrEngine, options: PageOptions) -> OcrPa
 
 
 def page_size(clean: CleanPage) -> tuple[int, int]:
-    """The upright page in pixels of the scan: the scan turned by its quarter
-    turn, and straightened onto the bounding box of its skew."""
-    size = clean.archival.size
-    upright = size[::-1] if clean.rotation in (90, 270) else size
-    return turned_size(*upright, clean.skew_degrees)
+    """The upright page in pixels of the scan: the OCR image at the scan's own
+    resolution (the scan's size, or the bounding box of the straightened scan
+    when ink reaches beyond it: cleanup.fit_page)."""
+    scale = clean.ocr_scale
+    return round(clean.ocr_image.width / scale), round(clean.ocr_image.height / scale)
 
 
 def _ocr_dpi(clean: CleanPage) -> float:

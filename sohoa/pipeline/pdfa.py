@@ -129,11 +129,15 @@ def _add_page(pdf: pikepdf.Pdf, page: OcrPage, font: pikepdf.Object) -> None:
     upright = (
         (page.image.height, page.image.width) if sideways else (page.image.width, page.image.height)
     )
-    # A straightened page is the bounding box of the scan turned by its skew.
+    # A straightened page is the scan's own size, or the bounding box of the
+    # scan turned by its skew (when ink reaches its corners), or in between.
     theta = math.radians(page.skew_degrees)
     cos, sin = abs(math.cos(theta)), abs(math.sin(theta))
-    expected = (upright[0] * cos + upright[1] * sin, upright[0] * sin + upright[1] * cos)
-    if abs(expected[0] - page.width) > 1 or abs(expected[1] - page.height) > 1:
+    largest = (upright[0] * cos + upright[1] * sin, upright[0] * sin + upright[1] * cos)
+    if not (
+        upright[0] - 1 <= page.width <= largest[0] + 1
+        and upright[1] - 1 <= page.height <= largest[1] + 1
+    ):
         raise PdfError(
             f"{where}: image is {page.image.width}×{page.image.height} px but the page, "
             f"turned {page.rotation + page.skew_degrees}°, is {page.width}×{page.height} px"
