@@ -19,7 +19,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from sohoa.metadata.dates import read_month_year
 from sohoa.metadata.grammar import CONG_VAN, TYPE_ABBREVIATIONS, TYPE_NAMES, initials_options
+from sohoa.metadata.handwriting import choose_date, choose_number, date_part, number_reading
 from sohoa.metadata.layout import Segment, segments, text_column
 from sohoa.metadata.numbers import NumberReading, read_number
 from sohoa.metadata.organ import Organs, read_organ_line, split_organs
@@ -80,16 +82,14 @@ def _first_page(page: OcrPage) -> dict[str, Field]:
     }
     if number is not None:
         ocr = _number_confidence(header.number)
-        out["code_number"] = Field(number.number, combine(ocr, number.number_evidence))
+        digits = Field(number.number, combine(ocr, number.number_evidence))
+        out["code_number"] = Field(
+            *choose_number(digits.value, digits.score, ocr, number_reading(page))
+        )
         out["code_notation"] = Field(number.notation, combine(ocr, number.notation_evidence))
-    if header.date is not None and header.date_reading is not None:
-        reading = header.date_reading
-        words = [header.date.words[i] for i in reading.day_words]
-        # A real calendar date written by the zero-padding rule of Phụ lục I vouches a
-        # little for its digits (a misread digit rarely keeps both true).
-        evidence = (0.4 if reading.padded else 0.1) * (0.5 if reading.corrected else 1.0)
-        score = combine(min(w.confidence for w in words) / 100.0, evidence)
-        out["issued_date"] = Field(reading.issued, score)
+    date = _issued_date(page, header)
+    if date is not None:
+        out["issued_date"] = date
     if header.date is not None and header.place_words:
         place = read_place([header.date.words[i] for i in header.place_words], organs)
         if place is not None:
@@ -98,11 +98,30 @@ def _first_page(page: OcrPage) -> dict[str, Field]:
 
 
 def _number_confidence(segment: Segment | None) -> float:
-    """OCR confidence of the number and notation (the `Số:` label does not matter)."""
+    """OCR confidence of the number: the first word after `Số:` (or the label glued to it)."""
     if segment is None:
         return 0.0
     words = segment.words[1:] or segment.words
-    return min(w.confidence for w in words) / 100.0
+    return words[0].confidence / 100.0
+
+
+def _issued_date(page: OcrPage, header: Header) -> Field | None:
+    """The date line as Tesseract read it, its handwritten day and month read again."""
+    if header.date is None:
+        return None
+    reading = header.date_reading
+    printed = None
+    if reading is not None:
+        words = [header.date.words[i] for i in reading.day_words]
+        # A real calendar date written by the zero-padding rule of Phụ lục I vouches a
+        # little for its digits (a misread digit rarely keeps both true).
+        evidence = (0.4 if reading.padded else 0.1) * (0.5 if reading.corrected else 1.0)
+        printed = (reading.issued, combine(min(w.confidence for w in words) / 100.0, evidence))
+    month_year = read_month_year(
+        header.date.tokens, [w.confidence / 100 for w in header.date.words]
+    )
+    found = choose_date(printed, month_year, date_part(page, "day"), date_part(page, "month"))
+    return None if found is None else Field(*found)
 
 
 def _line_lost_above(organ_segments: Sequence[Segment], header: Header) -> bool:
