@@ -75,8 +75,8 @@ from pyhanko_certvalidator.registry import SimpleTrustManager
 from pyhanko_certvalidator.revinfo.archival import CRLContainer, OCSPContainer
 
 from sohoa.errors import ExitCode
-from sohoa.signing.identity import SIGNING_KEY_USAGES
 from sohoa.signing.levels import DssContent, LevelReport, declares_revinfo, detect_level
+from sohoa.signing.signer import SIGNING_KEY_USAGES
 
 log = logging.getLogger(__name__)
 
