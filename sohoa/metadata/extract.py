@@ -27,7 +27,7 @@ from sohoa.metadata.numbers import NumberReading, read_number
 from sohoa.metadata.organ import Organs, read_organ_line, split_organs
 from sohoa.metadata.place_field import read_place
 from sohoa.metadata.recipients import read_recipients
-from sohoa.metadata.review import NULL_BELOW, OPTIONAL_FIELDS, combine, unsure_fields
+from sohoa.metadata.review import OPTIONAL_FIELDS, combine, null_below, unsure_fields
 from sohoa.metadata.signer import Signer, read_signer
 from sohoa.metadata.text import has_vietnamese_marks
 from sohoa.metadata.title import Title, read_title
@@ -231,12 +231,17 @@ def _decide(fields: dict[str, Field]) -> DocumentMetadata:
         field = fields[name]
         score = max(0.0, min(1.0, field.score))
         value = field.value
-        if value is not None and score < NULL_BELOW:
+        if value is not None and score < null_below(name):
             value, score = None, 0.0  # a guess is not a reading
         if value is None and name not in OPTIONAL_FIELDS:
             score = 0.0
         values[name] = value
         if score > 0:
             confidence[name] = round(score, 3)
+    if values["code_notation"] is None and values["code_number"] is not None:
+        # Số and ký hiệu are one field of Phụ lục VI: a number without its notation is a
+        # part of it, and a part is not given (issue 10).
+        values["code_number"] = None
+        confidence.pop("code_number", None)
     needs_review = bool(unsure_fields(values, confidence))
     return DocumentMetadata(**values, confidence=confidence, needs_review=needs_review)

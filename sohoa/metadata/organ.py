@@ -13,11 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from sohoa.metadata.layout import Segment
 from sohoa.metadata.places import UNIT_WORDS, match_place
 from sohoa.metadata.text import fold, is_upper_text, strip_punct, upper_vn
-from sohoa.metadata.vocab import fix_upper_word, split_glued
+from sohoa.metadata.vocab import ORGAN_PHRASES, WordFix, fix_upper_word, split_glued
 
 #: Organ names that need a unit or a field after them to be complete.
 _INCOMPLETE = (
@@ -108,6 +109,8 @@ def read_organ_words(texts: Sequence[str], confs: Sequence[float]) -> OrganLine:
                 i = len(texts)
             continue
         fix = fix_upper_word(texts[i])
+        if i == 0:
+            fix = _organ_head(texts[i], fix)
         out.append(fix.word)
         scores.append(
             {
@@ -121,6 +124,25 @@ def read_organ_words(texts: Sequence[str], confs: Sequence[float]) -> OrganLine:
     return OrganLine(
         " ".join(out), min(scores, default=0.0), tuple(texts), tuple(confs), unit_start, has_unit
     )
+
+
+@lru_cache(maxsize=1)
+def _heads() -> dict[str, str]:
+    """Folded first word of an organ name → as printed (`PHONG` → `PHÒNG`)."""
+    table: dict[str, set[str]] = {}
+    for phrase in ORGAN_PHRASES:
+        head = upper_vn(phrase.split()[0])
+        table.setdefault(fold(head), set()).add(head)
+    return {k: next(iter(v)) for k, v in table.items() if len(v) == 1}
+
+
+def _organ_head(text: str, fix: WordFix) -> WordFix:
+    """An organ line starts with what an organ is (`PHÒNG`, `SỞ`, `BỘ`), never with a place
+    word that folds alike (`PHONG` of `Yên Phong`): the organ word wins at the start."""
+    head = _heads().get(fold(text))
+    if head is None or head == fix.word:
+        return fix
+    return WordFix(head, "known" if upper_vn(text) == head else "restored")
 
 
 def _unit_at(folded: Sequence[str], i: int) -> int:
