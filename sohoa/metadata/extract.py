@@ -29,7 +29,7 @@ from sohoa.metadata.place_field import read_place
 from sohoa.metadata.recipients import read_recipients
 from sohoa.metadata.review import OPTIONAL_FIELDS, combine, null_below, unsure_fields
 from sohoa.metadata.signer import Signer, read_signer
-from sohoa.metadata.text import has_vietnamese_marks
+from sohoa.metadata.text import has_vietnamese_marks, is_upper_text
 from sohoa.metadata.title import Title, read_title
 from sohoa.metadata.zones import Header, find_header
 from sohoa.models import METADATA_FIELDS, DocumentMetadata, OcrPage
@@ -137,9 +137,19 @@ def _organ_segments(header: Header) -> list[Segment]:
     """Left-block lines above the number line (or, without one, above the header's bottom)."""
     if header.number is not None:
         limit = header.number.top - 0.3 * header.number.height
-    else:
-        limit = header.bottom
-    return [s for s in header.left if s.bottom <= limit + 2 and s is not header.number]
+        return [s for s in header.left if s.bottom <= limit + 2 and s is not header.number]
+    # No number line (a handwritten number the OCR lost with its label): the organ block is
+    # the run of upper-case lines at the top of the left block, line after line.
+    lines: list[Segment] = []
+    for segment in header.left:
+        if not is_upper_text(segment.text, minimum=3):
+            if lines:
+                break
+            continue
+        if lines and segment.top - lines[-1].bottom > 1.0 * lines[-1].height:
+            break
+        lines.append(segment)
+    return lines
 
 
 def _number_and_type(

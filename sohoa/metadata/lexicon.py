@@ -47,7 +47,7 @@ WORDS: tuple[str, ...] = (
     "đề nghị", "đề án", "tờ trình", "giấy mời", "quốc gia", "doanh nghiệp",
     "người dân", "đánh giá", "rà soát", "cấp xã", "cấp huyện", "cấp tỉnh",
     "chi tiết", "nhân dịp", "kỷ niệm", "giới thiệu", "điều lệ", "khuyến học", "góp ý",
-    "dự thảo", "hoạt động", "ý kiến", "thông qua",
+    "dự thảo", "hoạt động", "ý kiến", "thông qua", "tầm nhìn", "thời kỳ", "giai đoạn",
 )  # fmt: skip
 
 

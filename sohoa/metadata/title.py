@@ -21,6 +21,7 @@ from sohoa.metadata.review import combine
 from sohoa.metadata.syllables import text_confidence
 from sohoa.metadata.text import fold, is_upper_text, squash
 from sohoa.metadata.zones import Header, is_centred, is_label
+from sohoa.models import OcrWord
 
 #: `V/v` as OCR reads it: V/v, V/V, Vv, V/y, V.v, with or without a colon.
 _VV = re.compile(r"^\s*(?:[VY]\s*[/|\\]\s*[vVyY]?|[VY][.]?[vV])[:.]?\s*")
@@ -56,10 +57,10 @@ def read_title(found: Sequence[Segment], header: Header, column: Column) -> Titl
     vv = _vv_lines(header)
     if heading is None:
         if vv:
-            text = squash(" ".join(s.text for s in vv))
+            text = _subject_text([w for s in vv for w in s.words])
             subject, fixed = restore_pairs(_VV.sub("", text, count=1).strip())
             words = [w for s in vv for w in s.words][1:]  # the `V/v` label is not the subject
-            score = text_confidence(words) * 0.95**fixed
+            score = text_confidence(words) * 0.95**fixed * _ending(subject)
             # No heading and a `V/v` label under the number: a công văn (Phụ lục III).
             type_score = combine(vv[0].words[0].confidence / 100.0, 0.7)
             return Title(CONG_VAN, type_score, subject or None, score if subject else 0.0, True)
@@ -74,20 +75,60 @@ def read_title(found: Sequence[Segment], header: Header, column: Column) -> Titl
     words = [w for s in lines for w in s.words]
     while words and not any(c.isalnum() for c in words[0].text):
         words = words[1:]  # a speck or the rule read as "-" before the first word
-    text = squash(" ".join(w.text for w in words))
+    text = _subject_text(words)
     if text.startswith("(") and text.endswith(")"):
         text = text[1:-1].strip()  # `(Về việc …)` under a collective heading
     subject, fixed = restore_pairs(text)
-    score = text_confidence(words) * 0.95**fixed
+    score = text_confidence(words) * 0.95**fixed * _ending(subject)
     return Title(type_heading.name, type_score, subject, score, False, heading)
+
+
+def _subject_text(words: Sequence[OcrWord]) -> str:
+    # A low quote mark glued to a word (`„hạ`) is a speck: Vietnamese quotes with “ ”.
+    return squash(" ".join(w.text.lstrip("„‚") or w.text for w in words))
+
+
+#: Words a trích yếu never ends with: a subject that does was cut (a stamp, a rule, a line lost).
+_OPEN_ENDS = frozenset(
+    [
+        "và",
+        "của",
+        "về",
+        "các",
+        "cho",
+        "đối",
+        "với",
+        "tại",
+        "theo",
+        "trong",
+        "để",
+        "những",
+        "là",
+        "đến",
+        "từ",
+        "số",
+        "năm",
+        "ngày",
+        "tháng",
+        "hoặc",
+    ]
+)
+
+
+def _ending(subject: str | None) -> float:
+    """1, or 0.5 for a subject that ends in the middle of a phrase."""
+    last = subject.split()[-1].strip(".,;:").lower() if subject else ""
+    return 0.5 if last in _OPEN_ENDS else 1.0
 
 
 def _vv_lines(header: Header) -> list[Segment]:
     """The `V/v` lines under the number line, in the left block (a speck or a pen mark
     of a marginal note may stand between)."""
-    if header.number is None:
-        return []
-    under = [s for s in header.left if s.top > header.number.bottom - 2]
+    if header.number is not None:
+        under = [s for s in header.left if s.top > header.number.bottom - 2]
+    else:  # the number line was lost (handwritten): the V/v line is still under the organ
+        under = [s for s in header.left if not is_upper_text(s.text, minimum=3)]
+        under = under[next((i for i, s in enumerate(under) if _VV.match(s.text)), len(under)) :]
     under = [s for s in under if not _is_mark(s)]
     if not under or not _VV.match(under[0].text):
         return []
