@@ -47,7 +47,7 @@ sys.path.insert(0, str(REPO))
 from samples.generate import corpus, write_document  # noqa: E402
 from sohoa.metadata.extract import extract_metadata  # noqa: E402
 from sohoa.metadata.fields import comparison_key  # noqa: E402
-from sohoa.metadata.review import REVIEW_BELOW  # noqa: E402
+from sohoa.metadata.review import REVIEW_BELOW, review_below  # noqa: E402
 from sohoa.models import METADATA_FIELDS, DocumentMetadata, EncodedImage, OcrPage  # noqa: E402
 from sohoa.pipeline.pages import PageOptions  # noqa: E402
 from sohoa.pipeline.pool import PagePool  # noqa: E402
@@ -342,7 +342,7 @@ def print_calibration(title: str, rows: list[tuple[str, float, bool]]) -> None:
             print(
                 f"  {low:.2f}–{min(high, 1):.2f}    {len(inside):>7} {sum(inside):>7} {share:>8.1f}%"
             )
-    sure = [ok for field, c, ok in rows if c >= REVIEW_BELOW]
+    sure = [ok for field, c, ok in rows if c >= review_below(field)]
     if sure:
         print(
             f"  marked sure (≥ {REVIEW_BELOW}): {sum(sure)}/{len(sure)} right"
@@ -417,11 +417,10 @@ def run_real(folder: Path, jobs: int, out: Path, refresh: bool) -> None:
                 continue
             verdicts[field] = "correct" if got == want else "null" if got is None else "wrong"
             counts[field][verdicts[field]] += 1
-        confidence_of = {"number": "code_number"}
         for field, verdict in verdicts.items():
             if verdict != "null":
-                c = metadata.confidence.get(confidence_of.get(field, field), 0.0)
-                rows.append((field, c, verdict == "correct"))
+                key = "code_number" if field == "number" else field
+                rows.append((key, metadata.confidence.get(key, 0.0), verdict == "correct"))
     total = {k: sum(c[k] for c in counts.values()) for k in ("correct", "null", "wrong")}
     n = sum(total.values())
     print(f"\nreal documents: {folder} ({len(truth)} documents, {n} fields read by eye)")
