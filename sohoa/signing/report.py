@@ -109,8 +109,8 @@ def _signature_table(index: int, sig: SignatureVerdict) -> str:
         coverage = '<span class="bad">not a contiguous revision: suspicious</span>'
     later = (
         "<br>".join(
-            f"revision {r.revision}: {_e(', '.join(r.adds) or 'nothing')} — "
-            + _yes(r.harmless, "harmless (duy trì chữ ký)", "CHANGES THE DOCUMENT")
+            f"revision {r.revision}: {_e(', '.join(r.kinds) or 'nothing')} — "
+            + _yes(r.allowed, "harmless (duy trì chữ ký)", "CHANGES THE DOCUMENT")
             for r in sig.later_revisions
         )
         or "none"
