@@ -451,15 +451,16 @@ async def _check(sig: EmbeddedPdfSignature, ctx: _FileContext, subfilter: str) -
         enveloped = False
     if subfilter == SHA1_SUBFILTER or (enveloped and subfilter in DETACHED_SUBFILTERS):
         return await check_enveloped(sig, ctx.evidence(), subfilter)
-    later_ts = any(t.signed_revision > sig.signed_revision for t in ctx.doc_ts)
-    later_dss = any(ctx.dss_at(r) is not None for r in range(sig.signed_revision + 1, ctx.last + 1))
     from sohoa.signing.levels import signature_timestamp_token
 
+    # Long-term validation needs a proof of time: a later document time-stamp,
+    # or a signature time-stamp with validation data after it. A B-B signature
+    # followed by someone else's DSS update is still judged now, classically.
+    with_time = signature_timestamp_token(sig.signer_info) is not None
+    later_ts = any(t.signed_revision > sig.signed_revision for t in ctx.doc_ts)
+    later_dss = any(ctx.dss_at(r) is not None for r in range(sig.signed_revision + 1, ctx.last + 1))
     return await check_detached(
-        sig,
-        ctx.evidence(),
-        long_term=later_ts or later_dss,
-        with_time=signature_timestamp_token(sig.signer_info) is not None,
+        sig, ctx.evidence(), long_term=later_ts or (with_time and later_dss), with_time=with_time
     )
 
 
