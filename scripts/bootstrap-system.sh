@@ -6,6 +6,7 @@ set -euo pipefail
 PACKAGES=(
   tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd   # OCR engine, Vietnamese model, orientation
   poppler-utils                                       # pdftoppm, pdftotext, pdfsig (independent checks)
+  jbig2dec                                            # JBIG2 pages of bilevel scanner PDFs (pikepdf)
   fonts-liberation2 fonts-dejavu-core fonts-freefont-ttf fonts-noto-core  # Vietnamese glyphs (samples)
   softhsm2 opensc                                     # a real PKCS#11 token for tests
   ghostscript qpdf                                    # OCRmyPDF baseline in the benchmark

@@ -1,15 +1,18 @@
 """Settings: one frozen dataclass, loaded strictly from `sohoa.toml` and the environment.
 
 Precedence: command-line option > environment variable > sohoa.toml > default.
-Unknown keys in sohoa.toml are rejected with the key's name, so a typo never
-silently falls back to a default.
+Every key is checked for its type and range when it is read, with the key
+named in the message (exit 4, before any page is read): a typo never falls back
+silently to a default, and a wrong value never surfaces after an hour of OCR.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,6 +21,12 @@ from sohoa.errors import ConfigError
 
 CONFIG_ENV = "SOHOA_CONFIG"
 ARCHIVE_ENV = "SOHOA_ARCHIVE"
+#: PAdES baseline levels sohoa signs at (ETSI EN 319 142-1).
+PADES_LEVELS = ("B-B", "B-T", "B-LT", "B-LTA")
+#: More workers than this is a typo, not a machine (each holds a Tesseract).
+MAX_JOBS = 256
+#: Tesseract language names: `vie`, `chi_sim`, `vie+eng`, `script/Latin`.
+_LANGUAGES = re.compile(r"^[A-Za-z0-9_/]+(\+[A-Za-z0-9_/]+)*$")
 
 
 def default_jobs() -> int:
@@ -86,6 +95,90 @@ class Settings:
         return dataclasses.replace(self, **changes)
 
 
+# --------------------------------------------------------------------------- checks
+
+
+def _positive_jobs(value: int) -> str | None:
+    return None if 1 <= value <= MAX_JOBS else f"must be between 1 and {MAX_JOBS}"
+
+
+def _percent(value: float) -> str | None:
+    return None if 0 <= value <= 100 else "must be between 0 and 100 (a word confidence)"
+
+
+def _not_blank(value: str) -> str | None:
+    return None if value.strip() else "must not be empty"
+
+
+def _languages(value: str) -> str | None:
+    if _LANGUAGES.match(value):
+        return None
+    return 'must be Tesseract language names joined by \'+\', e.g. "vie" or "vie+eng"'
+
+
+def _url(value: str) -> str | None:
+    if re.match(r"^https?://[^\s/]+", value):
+        return None
+    return "must be an http:// or https:// URL"
+
+
+def _level(value: str) -> str | None:
+    if value.upper() in PADES_LEVELS:
+        return None
+    return f"must be one of {', '.join(PADES_LEVELS)}"
+
+
+def _env_name(value: str) -> str | None:
+    return None if re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", value) else "must be a variable name"
+
+
+#: Range and form checks, by key, after the type check.
+RULES: dict[str, Callable[[Any], str | None]] = {
+    "jobs": _positive_jobs,
+    "review_confidence": _percent,
+    "copy_type": _not_blank,
+    "agency_name": _not_blank,
+    "ocr_language": _languages,
+    "tsa_url": _url,
+    "level": _level,
+    "passphrase_env": _env_name,
+    "pin_env": _env_name,
+    "pkcs11_token_label": _not_blank,
+    "pkcs11_key_label": _not_blank,
+}
+
+_TOML_TYPE = {str: "a string", int: "an integer", float: "a number", Path: "a path (string)"}
+
+
+def _base_type(annotation: str) -> tuple[type, bool]:
+    """(type, optional) of a field annotation written as a string (PEP 563)."""
+    optional = "None" in annotation
+    for name, kind in (("Path", Path), ("float", float), ("int", int), ("str", str)):
+        if name in annotation:
+            return kind, optional
+    raise AssertionError(f"unsupported settings type {annotation}")  # pragma: no cover
+
+
+def check_value(key: str, annotation: str, value: Any, where: str) -> Any:
+    """`value` converted to the field's type, or ConfigError naming `key` and what is wrong."""
+    kind, _optional = _base_type(annotation)
+    if kind is float and isinstance(value, int) and not isinstance(value, bool):
+        value = float(value)
+    if kind is Path:
+        if not isinstance(value, str) or not value.strip():
+            raise ConfigError(f"{where}: {key} must be {_TOML_TYPE[Path]}, got {value!r}")
+        value = Path(value).expanduser()
+    elif not isinstance(value, kind) or isinstance(value, bool):
+        raise ConfigError(f"{where}: {key} must be {_TOML_TYPE[kind]}, got {value!r}")
+    rule = RULES.get(key)
+    problem = rule(value) if rule else None
+    if problem:
+        raise ConfigError(f"{where}: {key} {problem}, got {value!r}")
+    if key == "level":
+        value = value.upper()
+    return value
+
+
 def _build(cls: type, data: dict[str, Any], where: str) -> Any:
     fields = {f.name: f for f in dataclasses.fields(cls)}
     kwargs: dict[str, Any] = {}
@@ -93,7 +186,7 @@ def _build(cls: type, data: dict[str, Any], where: str) -> Any:
         if key not in fields:
             known = ", ".join(sorted(fields))
             raise ConfigError(f"{where}: unknown key {key!r}", hint=f"known keys: {known}")
-        ftype = str(fields[key].type)
+        annotation = str(fields[key].type)
         if key == "signing":
             if not isinstance(value, dict):
                 raise ConfigError(f"{where}: [signing] must be a table")
@@ -102,16 +195,37 @@ def _build(cls: type, data: dict[str, Any], where: str) -> Any:
             if not isinstance(value, dict):
                 raise ConfigError(f"{where}: [verify] must be a table")
             value = _build(VerifySettings, value, f"{where} [verify]")
-        elif key in ("trust_roots", "trust"):
-            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                raise ConfigError(f"{where}: {key} must be a list of file names, got {value!r}")
-            value = tuple(Path(v).expanduser() for v in value)
-        elif "Path" in ftype and value is not None:
-            value = Path(value).expanduser()
-        elif ftype == "int" and not isinstance(value, int):
-            raise ConfigError(f"{where}: {key} must be an integer, got {value!r}")
+        elif annotation.startswith("tuple"):
+            if not isinstance(value, list):
+                raise ConfigError(f"{where}: {key} must be a list of paths, got {value!r}")
+            value = tuple(check_value(key, "Path", v, where) for v in value)
+        else:
+            value = check_value(key, annotation, value, where)
         kwargs[key] = value
     return cls(**kwargs)
+
+
+def _from_env(settings: Settings) -> Settings:
+    """Environment variables over sohoa.toml, checked like the file's keys."""
+    env = os.environ
+    signing = settings.signing
+    top: dict[str, Any] = {}
+    for var, key in (
+        (ARCHIVE_ENV, "archive"),
+        ("SOHOA_AGENCY_NAME", "agency_name"),
+        ("SOHOA_TESSDATA", "tessdata"),
+    ):
+        if env.get(var):
+            top[key] = check_value(key, _annotation(Settings, key), env[var], f"${var}")
+    for var, key in (("SOHOA_PKCS12", "pkcs12"), ("SOHOA_TSA_URL", "tsa_url")):
+        if env.get(var):
+            value = check_value(key, _annotation(SigningSettings, key), env[var], f"${var}")
+            signing = dataclasses.replace(signing, **{key: value})
+    return settings.replace(**top, signing=signing)
+
+
+def _annotation(cls: type, key: str) -> str:
+    return next(str(f.type) for f in dataclasses.fields(cls) if f.name == key)
 
 
 def load_settings(config_path: Path | None = None) -> Settings:
@@ -125,19 +239,16 @@ def load_settings(config_path: Path | None = None) -> Settings:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             raise ConfigError(f"{path}: configuration file not found") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{path}: cannot read the configuration file: {exc}") from None
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"{path}: not valid TOML: {exc}") from None
         settings = _build(Settings, data, str(path))
-    env = os.environ
-    if env.get(ARCHIVE_ENV):
-        settings = settings.replace(archive=Path(env[ARCHIVE_ENV]).expanduser())
-    signing = settings.signing
-    if env.get("SOHOA_PKCS12"):
-        signing = dataclasses.replace(signing, pkcs12=Path(env["SOHOA_PKCS12"]).expanduser())
-    if env.get("SOHOA_TSA_URL"):
-        signing = dataclasses.replace(signing, tsa_url=env["SOHOA_TSA_URL"])
-    if env.get("SOHOA_AGENCY_NAME"):
-        settings = settings.replace(agency_name=env["SOHOA_AGENCY_NAME"])
-    if env.get("SOHOA_TESSDATA"):
-        settings = settings.replace(tessdata=Path(env["SOHOA_TESSDATA"]))
-    return settings.replace(signing=signing)
+    return _from_env(settings)
+
+
+def with_jobs(settings: Settings, jobs: int | None) -> Settings:
+    """`settings` with `--jobs` applied (checked like the key)."""
+    if jobs is None:
+        return settings
+    return settings.replace(jobs=check_value("jobs", "int", jobs, "--jobs"))

@@ -63,7 +63,7 @@ def field_matches(truth: dict[str, Any], metadata: dict[str, Any]) -> tuple[int,
 
 def run_demo(settings: Settings, samples: Path, out: Console, err: Console) -> int:
     from sohoa.pipeline.orchestrator import Ingestor
-    from sohoa.scanners.loader import discover
+    from sohoa.scanners.discover import discover
     from sohoa.signing.verify import verify_file
 
     sources = discover([samples / "scans"])

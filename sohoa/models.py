@@ -318,6 +318,8 @@ class Archived:
     source: Path
     record: ArchiveRecord
     status: Literal["archived"] = "archived"
+    rule: str = "file"
+    """Why the source was one document ("file", "pages named page-1.jpg … page-9.jpg", …)."""
 
 
 @dataclass(frozen=True)
@@ -336,4 +338,14 @@ class Quarantined:
     status: Literal["quarantined"] = "quarantined"
 
 
-Outcome = Archived | Duplicate | Quarantined
+@dataclass(frozen=True)
+class Untouched:
+    """Not processed because the batch stopped (configuration or environment error):
+    the input is where it was, for a re-run."""
+
+    source: Path
+    reason: str
+    status: Literal["untouched"] = "untouched"
+
+
+Outcome = Archived | Duplicate | Quarantined | Untouched

@@ -10,12 +10,11 @@ import pytest
 from PIL import Image
 
 from sohoa.errors import InputError
+from sohoa.scanners.discover import natural_key
 from sohoa.scanners.formats import identify, sniff
 from sohoa.scanners.loader import (
     DEFAULT_DPI,
-    discover,
     load_page,
-    natural_key,
     open_document,
     plausible_dpi,
 )
@@ -151,18 +150,6 @@ def test_folder_with_a_bad_page_names_that_page(tmp_path: Path) -> None:
     with pytest.raises(InputError) as info:
         open_document(folder)
     assert "page-2.png" in str(info.value)
-
-
-def test_discover_treats_folder_with_pdfs_as_a_batch(tmp_path: Path) -> None:
-    batch = tmp_path / "batch"
-    batch.mkdir()
-    (batch / "a.pdf").write_bytes(b"%PDF-1.4")
-    (batch / "pages").mkdir()
-    assert [p.name for p in discover([batch])] == ["a.pdf", "pages"]
-    pages_only = tmp_path / "pages-only"
-    pages_only.mkdir()
-    (pages_only / "1.jpg").write_bytes(b"\xff\xd8\xff")
-    assert discover([pages_only]) == [pages_only]
 
 
 def test_image_only_pdf_is_read_at_native_resolution(tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ import pytest
 
 from sohoa.archive.edits import apply_edits, review_queue
 from sohoa.archive.store import Archive
+from sohoa.errors import DiskError
 from sohoa.metadata.fields import EditError, parse_assignment
 from sohoa.models import DocumentMetadata, OcrPage, SignedPdf
 from sohoa.scanners.loader import open_document
@@ -66,7 +67,7 @@ def archived(tmp_path: Path) -> tuple[Path, str]:
     pdf.write_bytes(b"%PDF-1.7\n% signed stand-in\n")
     signed = SignedPdf(pdf, datetime(2026, 1, 5, 9, 0), "B-T", "CN=Sở Tài chính Gia Lai")
     root = tmp_path / "archive"
-    archive = Archive(root)
+    archive = Archive(root, create=True)
     record = archive.store(open_document(scan), [_page()], MACHINE, signed, review_confidence=70)
     archive.close()
     return root, record.document_id
@@ -231,9 +232,15 @@ def test_nothing_to_do_and_missing_archive_are_usage_errors(
     root, doc = archived
     assert sohoa("edit", doc, "--archive", str(root)).returncode == 3
     missing = sohoa("review", "--archive", str(tmp_path / "nowhere"))
-    assert missing.returncode != 0 and "no archive" in " ".join(missing.stderr.split())
-    unknown = sohoa("show", "ffffffff", "--archive", str(root))
-    assert unknown.returncode != 0 and "no document" in " ".join(unknown.stderr.split())
+    assert missing.returncode == 3
+    assert "not a sohoa archive" in " ".join(missing.stderr.split())
+    assert not (tmp_path / "nowhere").exists()  # never created by a read-only command
+    for command in ("show", "edit"):
+        unknown = sohoa(command, "ffffffff", "--set", "place=Gia Lai", "--archive", str(root))
+        if command == "show":
+            unknown = sohoa("show", "ffffffff", "--archive", str(root))
+        assert unknown.returncode == 3, command
+        assert "no document" in " ".join(unknown.stderr.split())
 
 
 def test_a_failed_sidecar_write_leaves_index_and_sidecar_as_they_were(
@@ -247,8 +254,8 @@ def test_a_failed_sidecar_write_leaves_index_and_sidecar_as_they_were(
     def disk_full(*_args: object, **_kwargs: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("sohoa.archive.edits.atomic_write", disk_full)
-    with pytest.raises(OSError):
+    monkeypatch.setattr("sohoa.archive.sidecar.atomic_write", disk_full)
+    with pytest.raises(DiskError, match="no space left"):
         apply_edits(archive, doc, [("code_number", "151")])
     assert sidecar.read_bytes() == before
     assert archive.get(doc).metadata.code_number is None

@@ -23,7 +23,6 @@ from sohoa.config import Settings, SigningSettings
 from sohoa.errors import ExitCode, SigningError
 from sohoa.signing.appearance import (
     EDGE_MARGIN,
-    VIETNAM_TZ,
     font_path,
     format_signing_time,
     place_box,
@@ -41,6 +40,7 @@ from sohoa.signing.identity import (
 from sohoa.signing.report import render_html
 from sohoa.signing.sign import sign_pdf
 from sohoa.signing.verify import verify_file
+from sohoa.vntime import VIETNAM
 from tests.pki.fixtures import PkiHarness, make_pdfa, pki_fixture  # noqa: F401  (fixture)
 
 AGENCY = "Sở Tài chính tỉnh Gia Lai"
@@ -315,7 +315,7 @@ def test_signing_time_is_iso_in_vietnam_time() -> None:
     when = datetime(2021, 12, 31, 20, 0, 5, 123456, tzinfo=UTC)
     assert format_signing_time(when) == "2022-01-01T03:00:05+07:00"
     assert stamp_lines(" SAO Y ", AGENCY, when) == ("SAO Y", AGENCY, "2022-01-01T03:00:05+07:00")
-    assert VIETNAM_TZ.utcoffset(None) == timedelta(hours=7)
+    assert VIETNAM.utcoffset(None) == timedelta(hours=7)
 
 
 LINES = ("SAO Y", AGENCY, "2021-05-31T14:03:00+07:00")

@@ -19,7 +19,7 @@ import pytest
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
-from sohoa.errors import ExitCode, SigningError
+from sohoa.errors import ExitCode, ServiceUnavailable, SigningError
 from sohoa.signing.levels import LEVELS
 from sohoa.signing.renew import last_timestamp, needs_renewal, renew_file
 from sohoa.signing.report import render_html
@@ -191,8 +191,9 @@ def test_revoked_signer_is_broken(pki: PkiHarness, tmp_path: Path) -> None:
 
 def test_revoked_signer_cannot_sign_long_term(pki: PkiHarness, tmp_path: Path) -> None:
     # B-LT gathers OCSP while signing: a revoked certificate fails before writing
-    with pytest.raises(SigningError):
+    with pytest.raises(SigningError, match="revoked") as info:
         _sign(pki, tmp_path, "B-LT", label="signer-revoked")
+    assert info.value.exit_code == ExitCode.CONFIG
     assert not (tmp_path / "signer-revoked-B-LT.pdf").exists()
 
 
@@ -212,8 +213,9 @@ def test_level_defaults_and_requirements() -> None:
 
 
 def test_unreachable_tsa_fails_cleanly(pki: PkiHarness, tmp_path: Path) -> None:
+    # the environment's fault (exit 5), not the document's: the input is kept for a retry
     src = make_pdfa(tmp_path / "in.pdf")
-    with pytest.raises(SigningError, match="B-T"):
+    with pytest.raises(ServiceUnavailable, match=r"B-T.*time-stamp authority did not answer"):
         sign_pdf(
             src,
             tmp_path / "out.pdf",

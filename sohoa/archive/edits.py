@@ -16,14 +16,15 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from sohoa.archive.fsutil import atomic_write
-from sohoa.archive.store import Archive, actor, now
+from sohoa.archive import sidecar as sidecars
+from sohoa.archive.store import Archive, actor
+from sohoa.errors import disk_error
 from sohoa.metadata.fields import field_name, phu_luc_vi
 from sohoa.metadata.review import unsure_fields
 from sohoa.models import METADATA_FIELDS, PHU_LUC_VI_NAMES, ArchiveRecord
+from sohoa.vntime import now
 
 #: Index columns that mirror a metadata field (the rest lives in the JSON column).
 INDEX_COLUMNS = (
@@ -70,12 +71,8 @@ class EditResult:
 # --- applying -------------------------------------------------------------------------------
 
 
-def _sidecar_path(record: ArchiveRecord) -> Path:
-    return record.pdf.parent / "metadata.json"
-
-
 def read_sidecar(record: ArchiveRecord) -> dict[str, Any]:
-    return json.loads(_sidecar_path(record).read_text(encoding="utf-8"))
+    return sidecars.read_sidecar(record.pdf.parent).to_json()
 
 
 def apply_edits(
@@ -99,8 +96,8 @@ def apply_edits(
     db = archive.db
     db.execute("BEGIN IMMEDIATE")
     try:
-        previous = _sidecar_path(record).read_bytes()
-        result, updated = _plan(record, json.loads(previous), changes, confirmed)
+        previous = sidecars.read_sidecar(record.pdf.parent)
+        result, updated = _plan(record, previous.to_json(), changes, confirmed)
         for edit in result.edits:
             db.execute(
                 "INSERT INTO metadata_edits (document_id, field, old_value, new_value,"
@@ -140,18 +137,17 @@ def apply_edits(
         )
         # The sidecar is the truth the index is rebuilt from: write it (write-then-rename)
         # inside the transaction, so that a failure leaves both as they were.
-        atomic_write(
-            _sidecar_path(record),
-            (json.dumps(updated, ensure_ascii=False, indent=2) + "\n").encode("utf-8"),
-        )
+        sidecars.write_sidecar(record.pdf.parent, sidecars.Sidecar.from_json(updated))
         try:
             db.execute("COMMIT")
         except Exception:
-            atomic_write(_sidecar_path(record), previous)
+            sidecars.write_sidecar(record.pdf.parent, previous)
             raise
-    except Exception:
+    except Exception as exc:
         if db.in_transaction:
             db.execute("ROLLBACK")
+        if isinstance(exc, OSError) and (problem := disk_error(exc, record.pdf.parent)):
+            raise problem from None
         raise
     return result
 
@@ -305,7 +301,7 @@ def document_view(archive: Archive, document_id: str) -> dict[str, Any]:
             "pdf": str(record.pdf),
             "text": str(record.text_path),
             "original": str(record.original),
-            "sidecar": str(_sidecar_path(record)),
+            "sidecar": str(sidecars.sidecar_path(record.pdf.parent)),
         },
         "signature": {
             "level": record.signature_level,

@@ -1,121 +1,255 @@
 """The archive directory: originals, signed PDFs, OCR text, sidecars and the index.
 
-Layout:
-    ARCHIVE/
-      index.sqlite                  the index (rebuildable from the sidecars)
-      objects/ab/abcdef0123456789/  one folder per document, named by its id
-        original/<file or folder>   the input exactly as received
-        document.pdf                signed PDF/A-2b
-        text.txt                    the OCR text (NFC), pages separated by form feed
-        metadata.json               sidecar: everything the index row holds
-      quarantine/                   refused inputs, each with a .reason.txt
-      identity/                     the demo signing identity (when no real one is configured)
-      tmp/                          staging; emptied of leftovers on open
+Layout: see `layout.py`. Many processes may use one archive at once (an ingest,
+`review` at a counter, `verify --all` by an auditor, the watched inbox):
 
-A document is staged complete in tmp/ and moved into objects/ with one
-directory rename, then indexed: a crash leaves either no object or a whole one.
+- Opening an archive has no side effect. A missing archive is an error for
+  every command but ingest, which creates it (`Archive(root, create=True)`).
+- A writing process stages under its own folder `tmp/<host>-<pid>-<token>/`,
+  holding an exclusive lock on `tmp/<same>.lock` for as long as it lives.
+  Leftovers are removed only when their lock can be taken, i.e. when their
+  owner is provably gone; nobody deletes another process's work.
+- A document is staged complete (files read-only, fsynced) and moved into
+  `objects/` with one directory rename *inside* a write transaction of the
+  index, where the index row and the `ingest` event are added too. The index
+  lock serialises writers across processes, so two ingests of the same input
+  give one document (the second sees it and reports a duplicate). A crash
+  before the rename leaves nothing under a real name; a crash after it leaves
+  a whole object whose sidecar lets the next run index it and log it
+  (`find`). SQLite waits for a busy index instead of failing.
+
 The document id is the first 16 hex digits of the input's SHA-256, so the same
-input always maps to the same object (duplicates are found even when a crash
-came between the rename and the index row).
+input always maps to the same object.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import fcntl
+import functools
 import getpass
 import json
+import operator
 import os
+import secrets
 import shutil
+import socket
 import sqlite3
-import unicodedata
+import time
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sohoa.archive import index
-from sohoa.archive.fsutil import atomic_copy, atomic_write, fsync_dir, sha256_file
-from sohoa.errors import ArchiveError
+from sohoa.archive.fsutil import (
+    READ_ONLY,
+    atomic_write,
+    bounded_name,
+    copy_regular,
+    file_kind,
+    fsync_dir,
+    sha256_file,
+)
+from sohoa.archive.layout import IDENTITY, INDEX, OBJECTS, QUARANTINE, TMP, is_archive
+from sohoa.archive.sidecar import Sidecar, read_sidecar, write_sidecar
+from sohoa.errors import ArchiveError, DiskError, UsageError, disk_error
 from sohoa.models import ArchiveRecord, DocumentMetadata, OcrPage, ScannedDocument, SignedPdf
+from sohoa.vntime import now
 
-VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 ID_LENGTH = 16
-
-
-def now() -> datetime:
-    return datetime.now(VIETNAM).replace(microsecond=0)
+#: Staging leftovers of sohoa versions before per-process folders carry no lock;
+#: they are removed once this old, when no run can still be using them.
+LEGACY_LEFTOVER_AGE = 24 * 3600.0
 
 
 def document_id_for(sha256: str) -> str:
     return sha256[:ID_LENGTH]
 
 
-def _nfc_name(name: str) -> str:
-    # File names are NFC everywhere (macOS shares deliver NFD names).
-    return unicodedata.normalize("NFC", name)
+class AlreadyArchived(Exception):
+    """Another run archived the same input first (a concurrent ingest, or a crashed run)."""
+
+    def __init__(self, record: ArchiveRecord) -> None:
+        super().__init__(record.document_id)
+        self.record = record
+
+
+def file_mode(source_mode: int) -> int:
+    """Read-only, and never readable by more people than the input was (owner always)."""
+    return (source_mode & READ_ONLY) | 0o400
 
 
 class Archive:
     """An archive directory and its index."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, *, create: bool = False) -> None:
         self.root = Path(root).absolute()
+        self._work: Path | None = None
+        self._lock_fd: int | None = None
+        if not is_archive(self.root):
+            if not create:
+                raise UsageError(
+                    f"{self.root}: not a sohoa archive (no {INDEX} and {OBJECTS}/ here)",
+                    hint="give --archive DIR of an existing archive, or set SOHOA_ARCHIVE",
+                )
+            self._create()
+        self.db = self._connect()
+
+    def _create(self) -> None:
         try:
-            for sub in ("objects", "quarantine", "tmp", "identity"):
+            for sub in (OBJECTS, QUARANTINE, TMP, IDENTITY):
                 (self.root / sub).mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise ArchiveError(
+            raise disk_error(exc, self.root) or ArchiveError(
                 f"{self.root}: cannot create the archive: {exc.strerror or exc}"
             ) from None
-        if not os.access(self.root, os.W_OK):
-            raise ArchiveError(f"{self.root}: archive is not writable")
+
+    def _connect(self) -> sqlite3.Connection:
+        path = self.root / INDEX
         try:
-            self.db = index.connect(self.root / "index.sqlite")
+            return index.connect(path)
+        except sqlite3.OperationalError as exc:
+            raise self._index_error(exc) from None
         except sqlite3.DatabaseError as exc:
-            raise ArchiveError(
-                f"{self.root / 'index.sqlite'}: index is unreadable: {exc}"
-            ) from None
-        self._clear_staging()
+            raise ArchiveError(f"{path}: the index is damaged: {exc}") from None
+
+    def _index_error(self, exc: sqlite3.Error) -> Exception:
+        """An SQLite failure in words: a full or read-only disk is the environment's fault."""
+        text = str(exc).lower()
+        free = _free_bytes(self.root)
+        if "full" in text or (free is not None and free < 1 << 20):
+            return DiskError(
+                f"no space left on {self.root} (the index cannot be written)",
+                hint="free some space, then run the same command again",
+            )
+        if "readonly" in text or "read-only" in text:
+            return DiskError(f"{self.root / INDEX}: the index is read-only")
+        if "locked" in text or "busy" in text:
+            return ArchiveError(
+                f"{self.root / INDEX}: the index stayed locked by another process",
+                hint="another sohoa command holds the archive; run again when it has finished",
+            )
+        return ArchiveError(f"{self.root / INDEX}: cannot use the index: {exc}")
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction of the index (other writers wait; readers go on)."""
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise self._index_error(exc) from None
+        try:
+            yield self.db
+            self.db.execute("COMMIT")
+        except BaseException as exc:
+            if self.db.in_transaction:
+                self.db.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.OperationalError):
+                raise self._index_error(exc) from None
+            raise
 
     # --- paths ---------------------------------------------------------------------
 
     @property
     def tmp(self) -> Path:
-        return self.root / "tmp"
+        return self.root / TMP
 
     def object_dir(self, document_id: str) -> Path:
-        return self.root / "objects" / document_id[:2] / document_id
+        return self.root / OBJECTS / document_id[:2] / document_id
 
-    def staging_dir(self, document_id: str) -> Path:
-        path = self.tmp / f"{document_id}.staging"
-        if path.exists():
-            shutil.rmtree(path)
-        path.mkdir(parents=True)
-        return path
+    def work_dir(self) -> Path:
+        """This process's own staging folder, created on first use and held by a lock."""
+        if self._work is not None:
+            return self._work
+        try:
+            self.tmp.mkdir(exist_ok=True)
+            self.reap_staging()
+            name = f"{socket.gethostname()}-{os.getpid()}-{secrets.token_hex(4)}"
+            # The lock is taken under a private name and then renamed into view, so a
+            # reaper never sees an unlocked lock file of a living process.
+            pending = self.tmp / f".{name}.pending"
+            fd = os.open(pending, os.O_CREAT | os.O_RDWR | os.O_EXCL, 0o600)
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            work = self.tmp / name
+            work.mkdir()
+            os.replace(pending, self.tmp / f"{name}.lock")
+        except OSError as exc:
+            raise disk_error(exc, self.tmp) or ArchiveError(
+                f"{self.tmp}: cannot create a staging folder: {exc.strerror or exc}"
+            ) from None
+        self._lock_fd, self._work = fd, work
+        return work
 
-    def _clear_staging(self) -> None:
-        # Leftovers of a crashed run: staging folders were never under a real
-        # name, so removing them loses nothing (the input is still waiting).
+    def reap_staging(self) -> list[str]:
+        """Remove the staging folders of processes that are gone (their lock is free)."""
+        removed: list[str] = []
+        if not self.tmp.is_dir():
+            return removed
+        for lock in self.tmp.glob("*.lock"):
+            try:
+                fd = os.open(lock, os.O_RDWR)
+            except OSError:
+                continue
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                os.close(fd)
+                continue  # held: its owner is alive
+            try:
+                shutil.rmtree(self.tmp / lock.stem, ignore_errors=True)
+                lock.unlink(missing_ok=True)
+                removed.append(lock.stem)
+            finally:
+                os.close(fd)
+        cutoff = time.time() - LEGACY_LEFTOVER_AGE
         for entry in self.tmp.iterdir():
-            if entry.name.endswith(".staging") and entry.is_dir():
-                shutil.rmtree(entry, ignore_errors=True)
-            elif entry.is_file() and entry.suffix == ".part":
-                entry.unlink(missing_ok=True)
+            legacy = entry.name.endswith((".staging", ".pdfa.pdf", ".signed.pdf", ".part"))
+            with contextlib.suppress(OSError):
+                if legacy and entry.lstat().st_mtime < cutoff:
+                    if entry.is_dir() and not entry.is_symlink():
+                        shutil.rmtree(entry, ignore_errors=True)
+                    else:
+                        entry.unlink()
+                    removed.append(entry.name)
+        return removed
 
     # --- lookups -------------------------------------------------------------------
 
     def find(self, sha256: str) -> ArchiveRecord | None:
-        """The record for an input with this hash, repairing the index after a crash."""
+        """The record for an input with this hash; indexes (and logs) an object a crash left unindexed."""
         row = self.db.execute("SELECT * FROM documents WHERE sha256 = ?", (sha256,)).fetchone()
         if row is not None:
             return self._record(row)
-        sidecar = self.object_dir(document_id_for(sha256)) / "metadata.json"
-        if sidecar.is_file():
-            data = json.loads(sidecar.read_text(encoding="utf-8"))
-            if data.get("sha256") == sha256:
-                self._insert(data)
-                return self.get(data["document_id"])
-        return None
+        object_dir = self.object_dir(document_id_for(sha256))
+        if not object_dir.is_dir():
+            return None
+        with self.transaction():
+            return self._recover(object_dir, sha256)
+
+    def _recover(self, object_dir: Path, sha256: str) -> ArchiveRecord | None:
+        """Inside a write transaction: index a whole object that has no row yet."""
+        row = self.db.execute("SELECT * FROM documents WHERE sha256 = ?", (sha256,)).fetchone()
+        if row is not None:
+            return self._record(row)
+        try:
+            sidecar = read_sidecar(object_dir)
+        except (OSError, ValueError):
+            return None
+        if sidecar.sha256 != sha256:
+            return None
+        self._insert(sidecar)
+        self.log(
+            "ingest",
+            sidecar.document_id,
+            {"source": sidecar.source, "pages": sidecar.pages, "recovered": True},
+        )
+        return self._record(
+            self.db.execute(
+                "SELECT * FROM documents WHERE id = ?", (sidecar.document_id,)
+            ).fetchone()
+        )
 
     def get(self, document_id: str) -> ArchiveRecord:
         row = self.db.execute(
@@ -123,13 +257,13 @@ class Archive:
             (document_id, f"{document_id}%"),
         ).fetchall()
         if not row:
-            raise ArchiveError(f"no document {document_id!r} in {self.root}")
+            raise UsageError(f"no document {document_id!r} in {self.root}")
         if len(row) > 1 and row[0]["id"] != document_id:
-            raise ArchiveError(f"document id {document_id!r} is ambiguous: give more digits")
+            raise UsageError(f"document id {document_id!r} is ambiguous: give more digits")
         return self._record(row[0])
 
     def records(self) -> Iterator[ArchiveRecord]:
-        for row in self.db.execute("SELECT * FROM documents ORDER BY ingested_at, id"):
+        for row in self.db.execute("SELECT * FROM documents ORDER BY ingested_at, id").fetchall():
             yield self._record(row)
 
     def count(self) -> int:
@@ -164,72 +298,124 @@ class Archive:
         review_confidence: float,
         extra: dict[str, Any] | None = None,
     ) -> ArchiveRecord:
-        """Move a signed document into the archive and index it (atomic)."""
+        """Move a signed document into the archive and index it (atomic; module docstring).
+
+        Raises AlreadyArchived when another run archived the same input first,
+        DiskError when the disk is full or refuses the write (nothing is left
+        under a real name then).
+        """
         document_id = document_id_for(document.sha256)
+        try:
+            stage, sidecar = self._stage(
+                document, pages, metadata, signed, review_confidence, extra
+            )
+        except OSError as exc:
+            raise disk_error(exc, self.root) or ArchiveError(
+                f"{self.root}: cannot stage {document.source}: {exc.strerror or exc}"
+            ) from None
         final_dir = self.object_dir(document_id)
-        if final_dir.exists():
-            existing = self.find(document.sha256)
-            if existing is not None:
-                return existing
-            shutil.rmtree(final_dir)  # an object with no valid sidecar is debris
-        stage = self.staging_dir(document_id)
-        original_dir = stage / "original"
-        original_dir.mkdir()
-        if document.source.is_dir():
-            target_root = original_dir / _nfc_name(document.source.name)
-            for file in document.files:
-                atomic_copy(file, target_root / _nfc_name(file.name))
-            original_rel = f"original/{_nfc_name(document.source.name)}"
-        else:
-            atomic_copy(document.source, original_dir / _nfc_name(document.source.name))
-            original_rel = f"original/{_nfc_name(document.source.name)}"
-        shutil.copyfile(signed.path, stage / "document.pdf")
-        text = "\f".join(page.text for page in pages)
-        (stage / "text.txt").write_text(text + "\n", encoding="utf-8")
-        mean_conf = sum(p.mean_confidence for p in pages) / len(pages) if pages else 0.0
-        review_pages = [p.index + 1 for p in pages if p.mean_confidence < review_confidence]
-        ingested_at = now()
-        rel = final_dir.relative_to(self.root).as_posix()
-        sidecar = {
-            "document_id": document_id,
-            "sha256": document.sha256,
-            "source": str(document.source),
-            "object_dir": rel,
-            "pdf_path": f"{rel}/document.pdf",
-            "pdf_sha256": sha256_file(stage / "document.pdf"),
-            "text_path": f"{rel}/text.txt",
-            "original_path": f"{rel}/{original_rel}",
-            "pages": len(pages),
-            "metadata": metadata.to_json(),
-            "field_confidence": metadata.confidence,
-            "needs_review": bool(metadata.needs_review or review_pages),
-            "review_pages": review_pages,
-            "signature_level": signed.level,
-            "signer_subject": signed.signer_subject,
-            "signed_at": signed.signing_time.isoformat(),
-            "mean_confidence": round(mean_conf, 2),
-            "page_confidence": [p.mean_confidence for p in pages],
-            "page_rotation": [p.rotation for p in pages],
-            "page_skew": [p.skew_degrees for p in pages],
-            "ingested_at": ingested_at.isoformat(),
-            **(extra or {}),
-        }
-        (stage / "metadata.json").write_text(
-            json.dumps(sidecar, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-        )
-        for file in stage.rglob("*"):
-            if file.is_file():
-                with file.open("rb") as fh:
-                    os.fsync(fh.fileno())
-        final_dir.parent.mkdir(parents=True, exist_ok=True)
-        os.rename(stage, final_dir)
-        fsync_dir(final_dir.parent)
-        self._insert(sidecar)
-        self.log("ingest", document_id, {"source": str(document.source), "pages": len(pages)})
+        try:
+            with self.transaction():
+                existing = self._recover(final_dir, document.sha256) if final_dir.exists() else None
+                if existing is None:
+                    row = self.db.execute(
+                        "SELECT * FROM documents WHERE sha256 = ?", (document.sha256,)
+                    ).fetchone()
+                    existing = self._record(row) if row is not None else None
+                if existing is not None:
+                    raise AlreadyArchived(existing)
+                if final_dir.exists():
+                    self._set_aside(final_dir)
+                final_dir.parent.mkdir(parents=True, exist_ok=True)
+                os.rename(stage, final_dir)
+                fsync_dir(final_dir.parent)
+                self._insert(sidecar)
+                self.log(
+                    "ingest", document_id, {"source": str(document.source), "pages": len(pages)}
+                )
+        except OSError as exc:
+            raise disk_error(exc, self.root) or ArchiveError(
+                f"{final_dir}: cannot move the document into the archive: {exc.strerror or exc}"
+            ) from None
+        finally:
+            if stage.exists():
+                shutil.rmtree(stage, ignore_errors=True)
         return self.get(document_id)
 
-    def _insert(self, data: dict[str, Any]) -> None:
-        meta = data["metadata"]
+    def _stage(
+        self,
+        document: ScannedDocument,
+        pages: Sequence[OcrPage],
+        metadata: DocumentMetadata,
+        signed: SignedPdf,
+        review_confidence: float,
+        extra: dict[str, Any] | None,
+    ) -> tuple[Path, Sidecar]:
+        """Write every file of the object into this process's staging folder, read-only, fsynced."""
+        document_id = document_id_for(document.sha256)
+        stage = self.work_dir() / document_id
+        if stage.exists():
+            shutil.rmtree(stage)
+        original_dir = stage / "original"
+        original_dir.mkdir(parents=True)
+        mode = file_mode(
+            functools.reduce(operator.and_, (f.stat().st_mode for f in document.files))
+        )
+        if len(document.files) > 1 or document.source.is_dir():
+            folder = original_dir / bounded_name(document.source.name)
+            for file in document.files:
+                copy_regular(file, folder / bounded_name(file.name), mode)
+            original_rel = f"original/{folder.name}"
+        else:
+            name = bounded_name(document.source.name)
+            copy_regular(document.source, original_dir / name, mode)
+            original_rel = f"original/{name}"
+        copy_regular(signed.path, stage / "document.pdf", mode)
+        text = "\f".join(page.text for page in pages)
+        atomic_write(stage / "text.txt", (text + "\n").encode("utf-8"), mode)
+        mean_conf = sum(p.mean_confidence for p in pages) / len(pages) if pages else 0.0
+        review_pages = [p.index + 1 for p in pages if p.mean_confidence < review_confidence]
+        rel = self.object_dir(document_id).relative_to(self.root).as_posix()
+        extra = dict(extra or {})
+        sidecar = Sidecar(
+            document_id=document_id,
+            sha256=document.sha256,
+            source=str(document.source),
+            object_dir=rel,
+            pdf_path=f"{rel}/document.pdf",
+            pdf_sha256=sha256_file(stage / "document.pdf"),
+            text_path=f"{rel}/text.txt",
+            original_path=f"{rel}/{original_rel}",
+            pages=len(pages),
+            metadata=metadata.to_json(),
+            field_confidence=metadata.confidence,
+            needs_review=bool(metadata.needs_review or review_pages),
+            review_pages=tuple(review_pages),
+            signature_level=signed.level,
+            signer_subject=signed.signer_subject,
+            signed_at=signed.signing_time.isoformat(),
+            mean_confidence=round(mean_conf, 2),
+            page_confidence=tuple(p.mean_confidence for p in pages),
+            page_rotation=tuple(p.rotation for p in pages),
+            page_skew=tuple(p.skew_degrees for p in pages),
+            warnings=tuple(extra.pop("warnings", ())),
+            ingested_at=now().isoformat(),
+            extra=extra,
+        )
+        write_sidecar(stage, sidecar, mode)
+        for folder in (original_dir, *original_dir.iterdir(), stage):
+            if folder.is_dir():
+                fsync_dir(folder)
+        return stage, sidecar
+
+    def _set_aside(self, object_dir: Path) -> None:
+        """An object folder without a valid sidecar is not ours to delete: keep it aside."""
+        target = self.root / QUARANTINE / f"{now():%Y%m%dT%H%M%S}-object-{object_dir.name}"
+        os.rename(object_dir, target)
+        self.log("set-aside", object_dir.name, {"moved_to": str(target)})
+
+    def _insert(self, sidecar: Sidecar) -> None:
+        meta = sidecar.metadata
         self.db.execute(
             """INSERT OR IGNORE INTO documents (id, sha256, source, object_dir, pdf_path, pdf_sha256,
                 text_path, original_path, pages, metadata, organ_name, code_number, code_notation,
@@ -237,14 +423,14 @@ class Archive:
                 signed_at, mean_confidence, review_pages, needs_review, ingested_at)
                VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
             (
-                data["document_id"], data["sha256"], data["source"], data["object_dir"],
-                data["pdf_path"], data["pdf_sha256"], data["text_path"], data["original_path"],
-                data["pages"], json.dumps(meta, ensure_ascii=False), meta.get("organ_name"),
+                sidecar.document_id, sidecar.sha256, sidecar.source, sidecar.object_dir,
+                sidecar.pdf_path, sidecar.pdf_sha256, sidecar.text_path, sidecar.original_path,
+                sidecar.pages, json.dumps(dict(meta), ensure_ascii=False), meta.get("organ_name"),
                 meta.get("code_number"), meta.get("code_notation"), meta.get("type_name"),
                 meta.get("issued_date"), meta.get("subject"), meta.get("signer_full_name"),
-                data["signature_level"], data["signer_subject"], data["signed_at"],
-                data["mean_confidence"], json.dumps(data["review_pages"]),
-                int(data["needs_review"]), data["ingested_at"],
+                sidecar.signature_level, sidecar.signer_subject, sidecar.signed_at,
+                sidecar.mean_confidence, json.dumps(list(sidecar.review_pages)),
+                int(sidecar.needs_review), sidecar.ingested_at,
             ),
         )  # fmt: skip
 
@@ -254,66 +440,104 @@ class Archive:
         event. Returns the new SHA-256."""
         record = self.get(document_id)
         new_hash = sha256_file(record.pdf)
-        sidecar_path = record.pdf.parent / "metadata.json"
-        sidecar = json.loads(sidecar_path.read_text(encoding="utf-8"))
-        old_hash = sidecar.get("pdf_sha256")
-        sidecar["pdf_sha256"] = new_hash
-        atomic_write(
-            sidecar_path, (json.dumps(sidecar, ensure_ascii=False, indent=2) + "\n").encode()
-        )
-        self.db.execute(
-            "UPDATE documents SET pdf_sha256 = ? WHERE id = ?", (new_hash, record.document_id)
-        )
-        self.log(
-            action,
-            record.document_id,
-            {**detail, "pdf_sha256_before": old_hash, "pdf_sha256": new_hash},
-        )
+        with self.transaction():
+            sidecar = read_sidecar(record.pdf.parent)
+            old_hash = sidecar.pdf_sha256
+            write_sidecar(record.pdf.parent, sidecar.replace(pdf_sha256=new_hash))
+            self.db.execute(
+                "UPDATE documents SET pdf_sha256 = ? WHERE id = ?", (new_hash, record.document_id)
+            )
+            self.log(
+                action,
+                record.document_id,
+                {**detail, "pdf_sha256_before": old_hash, "pdf_sha256": new_hash},
+            )
         return new_hash
 
     def pdf_sha256(self, document_id: str) -> str:
+        record = self.get(document_id)
         row = self.db.execute(
-            "SELECT pdf_sha256 FROM documents WHERE id = ?", (document_id,)
+            "SELECT pdf_sha256 FROM documents WHERE id = ?", (record.document_id,)
         ).fetchone()
-        if row is None:
-            raise ArchiveError(f"no document {document_id!r} in {self.root}")
         return str(row[0])
 
-    def quarantine(self, source: Path, reason: str, *, move: bool = False) -> Path | None:
-        """Keep a refused input with its reason. Never deletes: copies (or moves, for the inbox)."""
-        stamp = now().strftime("%Y%m%dT%H%M%S")
-        name = _nfc_name(source.name) or "input"
-        target = self.root / "quarantine" / f"{stamp}-{name}"
-        counter = 1
-        while target.exists() or target.with_name(target.name + ".reason.txt").exists():
-            target = self.root / "quarantine" / f"{stamp}-{counter}-{name}"
-            counter += 1
-        kept: Path | None = target
+    def quarantine(
+        self,
+        source: Path,
+        reason: str,
+        *,
+        files: Sequence[Path] = (),
+        copy: bool = True,
+        move: bool = False,
+    ) -> Path | None:
+        """Keep a refused input with its reason; never deletes (copies, or moves for the inbox).
+
+        Only the input itself is copied: the regular file, or the page `files` of a
+        document — never a link's target, a FIFO, or whatever else a folder holds.
+        Copies are read-only and no more readable than the input. Returns where
+        the copy is, or None when nothing could be or was to be copied (the reason
+        is recorded either way). Raises DiskError when the disk refuses the reason.
+        """
+        target, reason_file = self._claim_quarantine_name(source)
+        kept: Path | None = None
+        if copy or move:
+            kept = self._keep(source, list(files), target, move)
         try:
-            if source.is_dir():
-                if move:
-                    shutil.move(str(source), target)
-                else:
-                    shutil.copytree(source, target)
-            elif source.is_file():
-                if move:
-                    os.replace(source, target) if _same_fs(source, target) else shutil.move(
-                        source, target
-                    )
-                else:
-                    atomic_copy(source, target)
-            else:
-                kept = None
-        except OSError:
-            kept = None
-        reason_file = target.with_name(target.name + ".reason.txt")
-        atomic_write(reason_file, f"{source}\n{reason}\n".encode())
-        self.db.execute(
-            "INSERT INTO quarantine (at, source, path, reason) VALUES (?,?,?,?)",
-            (now().isoformat(), str(source), str(kept) if kept else None, reason),
-        )
-        self.log("quarantine", None, {"source": str(source), "reason": reason})
+            atomic_write(reason_file, f"{source}\n{reason}\n".encode(), READ_ONLY)
+        except OSError as exc:
+            raise disk_error(exc, self.root / QUARANTINE) or ArchiveError(
+                f"{reason_file}: cannot write the reason: {exc.strerror or exc}"
+            ) from None
+        with self.transaction():
+            self.db.execute(
+                "INSERT INTO quarantine (at, source, path, reason) VALUES (?,?,?,?)",
+                (now().isoformat(), str(source), str(kept) if kept else None, reason),
+            )
+            self.log("quarantine", None, {"source": str(source), "reason": reason})
         return kept
+
+    def _claim_quarantine_name(self, source: Path) -> tuple[Path, Path]:
+        """A name no other process can take: the reason file is created exclusively."""
+        folder = self.root / QUARANTINE
+        folder.mkdir(exist_ok=True)
+        base = f"{now():%Y%m%dT%H%M%S}-{bounded_name(source.name)}"
+        for counter in range(10_000):
+            name = base if counter == 0 else f"{base}.{counter}"
+            reason_file = folder / f"{name}.reason.txt"
+            try:
+                os.close(os.open(reason_file, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o444))
+            except FileExistsError:
+                continue
+            except OSError as exc:
+                raise disk_error(exc, folder) or ArchiveError(
+                    f"{folder}: cannot quarantine {source}: {exc.strerror or exc}"
+                ) from None
+            return folder / name, reason_file
+        raise ArchiveError(f"{folder}: too many quarantined files named {source.name}")
+
+    def _keep(self, source: Path, files: list[Path], target: Path, move: bool) -> Path | None:
+        kind = file_kind(source)
+        try:
+            if move and kind in (None, "a folder"):
+                shutil.move(str(source), target)
+                return target
+            if kind is None:
+                mode = file_mode(source.lstat().st_mode)
+                copy_regular(source, target, mode)
+                return target
+            if kind == "a folder":
+                parts = files or [p for p in sorted(source.iterdir()) if file_kind(p) is None]
+                for part in parts:
+                    if file_kind(part) is None:
+                        copy_regular(
+                            part, target / bounded_name(part.name), file_mode(part.lstat().st_mode)
+                        )
+                return target if target.exists() else None
+        except OSError as exc:
+            if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+                raise disk_error(exc, self.root / QUARANTINE) from None
+            # an unreadable input (permissions, vanished) is recorded, not copied
+        return None  # links, FIFOs, devices: never read, never copied
 
     def log(self, action: str, document_id: str | None, detail: dict[str, Any]) -> None:
         """Append to the audit trail: who did what, when."""
@@ -329,7 +553,21 @@ class Archive:
         )
 
     def close(self) -> None:
+        """Release this process's staging folder and the index."""
+        if self._work is not None:
+            shutil.rmtree(self._work, ignore_errors=True)
+            (self.tmp / f"{self._work.name}.lock").unlink(missing_ok=True)
+            self._work = None
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)
+            self._lock_fd = None
         self.db.close()
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def actor() -> str:
@@ -340,8 +578,11 @@ def actor() -> str:
         return f"uid:{os.getuid()}"
 
 
-def _same_fs(a: Path, b: Path) -> bool:
+def _free_bytes(path: Path) -> int | None:
+    probe = path
+    while not probe.exists() and probe != probe.parent:
+        probe = probe.parent
     try:
-        return a.stat().st_dev == b.parent.stat().st_dev
+        return shutil.disk_usage(probe).free
     except OSError:
-        return False
+        return None

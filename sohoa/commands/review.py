@@ -14,19 +14,22 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from sohoa.cli import ArchiveOption, ConfigOption, JsonOption, _settings, app, err, out
-from sohoa.errors import SohoaError
+from sohoa.commands.common import (
+    ArchiveOption,
+    ConfigOption,
+    JsonOption,
+    app,
+    err,
+    out,
+    settings_for,
+)
 from sohoa.models import METADATA_FIELDS, PHU_LUC_VI_NAMES
 
 
 def _open(config: Any, archive: Any) -> Any:
     from sohoa.archive.store import Archive
 
-    settings = _settings(config, archive)
-    root = settings.archive
-    if not (root / "index.sqlite").is_file():
-        raise SohoaError(f"{root}: no archive here", hint="give --archive DIR or set SOHOA_ARCHIVE")
-    return Archive(root)
+    return Archive(settings_for(config, archive).archive)
 
 
 @app.command()

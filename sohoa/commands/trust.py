@@ -16,7 +16,7 @@ from typing import Annotated, Any
 
 import typer
 
-from sohoa.cli import ConfigOption, JsonOption, app, out
+from sohoa.commands.common import ConfigOption, JsonOption, app, out
 from sohoa.errors import ConfigError, UsageError
 
 trust_app = typer.Typer(

@@ -17,7 +17,7 @@ from typing import Annotated, Any
 
 import typer
 
-from sohoa.cli import ArchiveOption, ConfigOption, JsonOption, app, out
+from sohoa.commands.common import ArchiveOption, ConfigOption, JsonOption, app, out
 from sohoa.config import ARCHIVE_ENV, Settings, load_settings
 from sohoa.errors import UsageError
 

@@ -15,17 +15,16 @@ import unicodedata
 from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sohoa.errors import ExitCode, SohoaError
 from sohoa.metadata.grammar import AUTHORITY_PREFIXES, CONG_VAN, TYPE_NAMES
 from sohoa.metadata.text import fold
 from sohoa.models import METADATA_FIELDS, PHU_LUC_VI_NAMES
+from sohoa.vntime import VIETNAM
 
 _NUMBER = re.compile(r"^\d{1,6}$")
 _NOTATION = re.compile(r"^(?:\d{4}/)?[A-ZĐ][A-Za-zĐđ0-9]*(?:-[A-ZĐ0-9][A-Za-zĐđ0-9]*)*$")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
-VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 #: The earliest date an administrative document of the Republic can carry.
 EARLIEST = date(1945, 9, 2)
 

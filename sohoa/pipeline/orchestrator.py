@@ -12,9 +12,17 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sohoa.archive.store import Archive, document_id_for, now
+from sohoa import preflight
+from sohoa.archive.store import AlreadyArchived, Archive, document_id_for
 from sohoa.config import Settings
-from sohoa.errors import SohoaError
+from sohoa.errors import (
+    ConfigError,
+    EnvironmentProblem,
+    ExitCode,
+    PdfError,
+    SohoaError,
+    disk_error,
+)
 from sohoa.metadata.extract import extract_metadata
 from sohoa.models import (
     Archived,
@@ -26,14 +34,17 @@ from sohoa.models import (
     Quarantined,
     ScannedDocument,
     SignedPdf,
+    Untouched,
 )
 from sohoa.pipeline.pages import PageOptions
 from sohoa.pipeline.pdfa import build_pdfa
 from sohoa.pipeline.pool import PageFunction, PagePool, PageResult
+from sohoa.scanners.discover import Source
 from sohoa.scanners.loader import open_document
 from sohoa.signing.identity import SigningIdentity, load_identity, trust_roots_for
 from sohoa.signing.sign import sign_pdf
 from sohoa.signing.verify import verify_file
+from sohoa.vntime import now
 
 
 @dataclass(frozen=True)
@@ -52,7 +63,7 @@ class _Job:
     """A document in flight (parent-side bookkeeping, mutable on purpose)."""
 
     position: int
-    source: Path
+    source: Source
     document: ScannedDocument | None = None
     pages: dict[int, OcrPage] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
@@ -62,6 +73,16 @@ class _Job:
     def complete(self) -> bool:
         assert self.document is not None
         return len(self.pages) + len(self.errors) >= self.document.page_count
+
+
+def _stops_the_batch(exc: BaseException) -> bool:
+    """Configuration and environment errors are nobody's input's fault: stop, keep inputs."""
+    return isinstance(exc, EnvironmentProblem | ConfigError)
+
+
+def as_source(item: Source | Path) -> Source:
+    """A bare path is one document: a file, or a folder of page images (library callers)."""
+    return item if isinstance(item, Source) else Source(Path(item))
 
 
 def page_text_boxes(page: OcrPage) -> list[tuple[float, float, float, float]]:
@@ -83,51 +104,57 @@ class Ingestor:
         keep_intermediates: Path | None = None,
         page_function: PageFunction | None = None,
     ) -> None:
-        """`page_function` replaces the workers' `process_page` (tests)."""
+        """Check everything a batch needs besides its inputs, before any page is read.
+
+        Raises ConfigError (exit 4) or an EnvironmentProblem (exit 5): a wrong
+        language, a level without a TSA, an unusable identity, a TSA that does not
+        answer, a full disk. `page_function` replaces the workers' `process_page` (tests).
+        """
         self.settings = settings
         self.page_function = page_function
-        self.archive = Archive(settings.archive)
-        self.identity: SigningIdentity = load_identity(settings, self.archive.root)
-        self.trust_roots = trust_roots_for(settings, self.archive.root)
+        tessdata = preflight.ocr_languages(settings)
+        self.level = preflight.signing_level(settings)
+        preflight.free_space(settings.archive)
+        self.archive = Archive(settings.archive, create=True)
+        try:
+            self.identity: SigningIdentity = load_identity(settings, self.archive.root)
+            self.trust_roots = trust_roots_for(settings, self.archive.root)
+            preflight.time_stamp_authority(settings, self.level)
+        except BaseException:
+            self.archive.close()
+            raise
         self.options = PageOptions(
             language=settings.ocr_language,
-            tessdata=settings.tessdata,
+            tessdata=settings.tessdata or tessdata,
             keep_intermediates=keep_intermediates,
         )
 
     def close(self) -> None:
+        self.identity.close()
         self.archive.close()
 
     def ingest(
         self,
-        sources: Sequence[Path],
+        sources: Sequence[Source | Path],
         *,
         on_progress: Callable[[Progress], None] | None = None,
         move_rejected: bool = False,
     ) -> Iterator[Outcome]:
-        """Ingest every source; yield one outcome per source, in input order."""
-        jobs = [_Job(position=i, source=Path(s)) for i, s in enumerate(sources)]
-        seen: dict[str, _Job] = {}
-        for job in jobs:
-            try:
-                job.document = open_document(job.source)
-            except SohoaError as exc:
-                job.outcome = self._quarantine(job.source, str(exc), move_rejected)
-                continue
-            sha = job.document.sha256
-            existing = self.archive.find(sha)
-            if existing is not None:
-                job.outcome = Duplicate(job.source, existing.document_id, existing.pdf)
-            elif sha in seen:  # the same input twice in one batch
-                job.outcome = Duplicate(
-                    job.source,
-                    document_id_for(sha),
-                    self.archive.object_dir(document_id_for(sha)) / "document.pdf",
-                )
-            else:
-                seen[sha] = job
+        """Ingest every source; yield one outcome per source, in input order.
 
-        work = [j for j in jobs if j.outcome is None]
+        A configuration or environment error (a full disk, a TSA gone) stops the
+        batch: every input not yet archived is reported `Untouched`, left where it
+        is for a re-run, and the error is raised after the last outcome.
+        """
+        jobs = [_Job(position=i, source=as_source(s)) for i, s in enumerate(sources)]
+        stop: SohoaError | None = None
+        try:
+            self._open_all(jobs, move_rejected)
+        except SohoaError as exc:
+            if not _stops_the_batch(exc):
+                raise
+            stop = exc
+        work = [j for j in jobs if j.outcome is None and j.document is not None]
         pages_total = sum(j.document.page_count for j in work if j.document)
         state = {"pages": 0, "docs": len(jobs) - len(work)}
 
@@ -138,27 +165,71 @@ class Ingestor:
                 )
 
         report()
-        tasks = ((job.position, ref) for job in work if job.document for ref in job.document.pages)
         next_to_emit = 0
-        pool = PagePool(self.settings.jobs, self.options, self.page_function)
-        for result in pool.run(tasks):
-            job = jobs[result.key]
-            self._collect(job, result)
-            state["pages"] += 1
-            report(job.source.name)
-            if job.complete:
-                job.outcome = self._finish(job, move_rejected)
-                job.pages.clear()
-                state["docs"] += 1
-                report(job.source.name)
-            while next_to_emit < len(jobs) and jobs[next_to_emit].outcome is not None:
-                yield jobs[next_to_emit].outcome  # type: ignore[misc]
-                next_to_emit += 1
-        while next_to_emit < len(jobs):
-            outcome = jobs[next_to_emit].outcome
-            assert outcome is not None
-            yield outcome
-            next_to_emit += 1
+        if stop is None and work:
+            tasks = (
+                (job.position, ref) for job in work if job.document for ref in job.document.pages
+            )
+            pool = PagePool(self.settings.jobs, self.options, self.page_function)
+            results = pool.run(tasks)
+            try:
+                for result in results:
+                    job = jobs[result.key]
+                    self._collect(job, result)
+                    state["pages"] += 1
+                    report(job.source.path.name)
+                    if job.complete:
+                        try:
+                            job.outcome = self._finish(job, move_rejected)
+                        except SohoaError as exc:
+                            if not _stops_the_batch(exc):
+                                raise
+                            stop = exc
+                            break
+                        job.pages.clear()
+                        state["docs"] += 1
+                        report(job.source.path.name)
+                    while next_to_emit < len(jobs) and jobs[next_to_emit].outcome is not None:
+                        yield jobs[next_to_emit].outcome  # type: ignore[misc]
+                        next_to_emit += 1
+            finally:
+                results.close()  # stops the workers, also when the batch stops early
+        for job in jobs[next_to_emit:]:
+            if job.outcome is None:
+                reason = stop.message if stop is not None else "not processed"
+                job.outcome = Untouched(job.source.path, f"{reason}; left as it was for a re-run")
+            yield job.outcome
+        if stop is not None:
+            raise stop
+
+    def _open_all(self, jobs: list[_Job], move_rejected: bool) -> None:
+        """Open every input (cheap: format, page count, hash) and settle refusals and duplicates."""
+        seen: dict[str, _Job] = {}
+        for job in jobs:
+            source = job.source
+            if source.refusal is not None:
+                reason = f"{source.path}: {source.refusal}"
+                self.archive.quarantine(source.path, reason, copy=False)
+                job.outcome = Quarantined(source.path, reason, None)
+                continue
+            try:
+                job.document = open_document(source)
+            except SohoaError as exc:
+                if _stops_the_batch(exc):
+                    raise
+                job.outcome = self._quarantine(job, str(exc), move_rejected)
+                continue
+            sha = job.document.sha256
+            existing = self.archive.find(sha)
+            if existing is not None:
+                job.outcome = Duplicate(source.path, existing.document_id, existing.pdf)
+            elif sha in seen:  # the same input twice in one batch
+                document_id = document_id_for(sha)
+                job.outcome = Duplicate(
+                    source.path, document_id, self.archive.object_dir(document_id) / "document.pdf"
+                )
+            else:
+                seen[sha] = job
 
     @staticmethod
     def _collect(job: _Job, result: PageResult) -> None:
@@ -168,28 +239,36 @@ class Ingestor:
             assert result.page is not None
             job.pages[result.page.index] = result.page
 
-    def _quarantine(self, source: Path, reason: str, move: bool) -> Quarantined:
-        kept = self.archive.quarantine(source, reason, move=move)
-        return Quarantined(source=source, reason=reason, quarantine_path=kept)
+    def _quarantine(self, job: _Job, reason: str, move: bool) -> Quarantined:
+        files = job.document.files if job.document is not None else ()
+        kept = self.archive.quarantine(job.source.path, reason, files=files, move=move)
+        return Quarantined(source=job.source.path, reason=reason, quarantine_path=kept)
 
     def _finish(self, job: _Job, move_rejected: bool) -> Outcome:
         assert job.document is not None
         if job.errors:
-            return self._quarantine(job.source, "; ".join(job.errors), move_rejected)
+            return self._quarantine(job, "; ".join(job.errors), move_rejected)
         pages = [job.pages[i] for i in sorted(job.pages)]
         try:
             record = self.finish_document(job.document, pages)
+        except AlreadyArchived as done:
+            return Duplicate(job.source.path, done.record.document_id, done.record.pdf)
         except SohoaError as exc:
-            return self._quarantine(job.source, str(exc), move_rejected)
-        return Archived(source=job.source, record=record)
+            if _stops_the_batch(exc):
+                raise
+            return self._quarantine(job, str(exc), move_rejected)
+        return Archived(source=job.source.path, record=record, rule=job.source.rule)
 
     def finish_document(self, document: ScannedDocument, pages: Sequence[OcrPage]) -> ArchiveRecord:
-        """The parent's part for one document: extract → PDF/A → sign → verify → store."""
+        """The parent's part for one document: extract → PDF/A → sign → verify → store.
+
+        Raises AlreadyArchived when another process archived the same input meanwhile.
+        """
         metadata = extract_metadata(pages)
         document_id = document_id_for(document.sha256)
-        stage = self.archive.tmp
-        unsigned = stage / f"{document_id}.pdfa.pdf"
-        signed_path = stage / f"{document_id}.signed.pdf"
+        work = self.archive.work_dir()
+        unsigned = work / f"{document_id}.pdfa.pdf"
+        signed_path = work / f"{document_id}.signed.pdf"
         try:
             build_pdfa(
                 pages,
@@ -201,8 +280,15 @@ class Ingestor:
             )
             signed = self.sign(unsigned, signed_path, pages[0])
             verdict = verify_file(signed.path, trust_roots=self.trust_roots)
-            if verdict.exit_code != 0:
-                raise SohoaError(
+            if verdict.exit_code == ExitCode.INDETERMINATE:
+                raise ConfigError(
+                    "the signed copy does not verify as trusted "
+                    f"({'; '.join(s.message for s in verdict.signatures) or verdict.status})",
+                    hint="add the root of the signing or time-stamp certificate to the trust "
+                    "anchors ([verify] trust in sohoa.toml)",
+                )
+            if verdict.exit_code != ExitCode.OK:
+                raise PdfError(
                     f"{document.source}: the signed PDF did not verify: {verdict.status}"
                 )
             warnings = sorted({w for p in pages for w in p.warnings})
@@ -214,6 +300,10 @@ class Ingestor:
                 review_confidence=self.settings.review_confidence,
                 extra={"warnings": warnings},
             )
+        except OSError as exc:
+            raise disk_error(exc, self.archive.root) or PdfError(
+                f"{document.source}: cannot write the PDF: {exc.strerror or exc}"
+            ) from None
         finally:
             unsigned.unlink(missing_ok=True)
             signed_path.unlink(missing_ok=True)
@@ -227,7 +317,7 @@ class Ingestor:
             agency_name=self.settings.agency_name,
             copy_type=self.settings.copy_type,
             tsa_url=signing.tsa_url,
-            level=signing.level,
+            level=self.level,
             occupied=page_text_boxes(first_page),
         )
 

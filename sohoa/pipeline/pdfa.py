@@ -24,7 +24,7 @@ import zlib
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 from importlib import resources
 from io import BytesIO
 from pathlib import Path
@@ -44,10 +44,12 @@ from sohoa.models import (
     OcrPage,
 )
 from sohoa.ocr.textlayer import add_glyphless_font, pdf_number, text_layer_ops, text_layer_text
-from sohoa.pipeline.pdfa_check import _NS, SOHOA_NS, SOHOA_PREFIX, check_pdfa
+from sohoa.pipeline.pdfa_check import check_pdfa
+from sohoa.vntime import VIETNAM as VIETNAM_TZ
+from sohoa.xmp import NS as _NS
+from sohoa.xmp import SOHOA_NS, SOHOA_PREFIX
 
 #: DESIGN.md: times carry the Vietnam offset (+07:00).
-VIETNAM_TZ = timezone(timedelta(hours=7))
 #: Catalog /Lang of a Vietnamese document (RFC 3066 tag).
 DEFAULT_LANG = "vi-VN"
 _IMAGE_NAME = "Im0"

@@ -8,6 +8,8 @@ the clerk must look at it.
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 from sohoa.errors import InputError
@@ -55,9 +57,8 @@ def is_candidate(path: Path) -> bool:
 def identify(path: Path) -> SourceKind:
     """The format of `path`, or InputError saying why it cannot be a scan."""
     try:
-        size = path.stat().st_size
-        with path.open("rb") as fh:
-            head = fh.read(1024)
+        # O_NONBLOCK: opening a FIFO must not wait for a writer; fstat then refuses it.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except FileNotFoundError:
         raise InputError(path, "file not found") from None
     except PermissionError:
@@ -66,6 +67,16 @@ def identify(path: Path) -> SourceKind:
         raise InputError(path, "is a directory") from None
     except OSError as exc:
         raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise InputError(path, "not a regular file (a FIFO, socket or device); not read")
+        size = info.st_size
+        head = os.read(fd, 1024) if size else b""
+    except OSError as exc:
+        raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
     if size == 0:
         raise InputError(path, "empty file (0 bytes)", hint="the scanner may still be writing it")
     kind = sniff(head)

@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import io
-import re
 import subprocess
 import warnings
-from collections.abc import Iterable
 from pathlib import Path
 
 import pikepdf
@@ -22,6 +20,7 @@ from PIL import Image, ImageFile, UnidentifiedImageError
 from sohoa.archive.fsutil import sha256_file
 from sohoa.errors import InputError
 from sohoa.models import EncodedImage, LoadedPage, PageRef, ScannedDocument, SourceKind
+from sohoa.scanners.discover import Source, natural_key
 from sohoa.scanners.formats import SUPPORTED_HINT, identify, is_candidate
 from sohoa.scanners.passthrough import jpeg_original, png_original
 
@@ -40,11 +39,6 @@ ImageFile.LOAD_TRUNCATED_IMAGES = False
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 
 
-def natural_key(name: str) -> list[int | str]:
-    """Sort key so that page-2 comes before page-10."""
-    return [int(tok) if tok.isdigit() else tok.lower() for tok in re.split(r"(\d+)", name)]
-
-
 def _count_frames(path: Path, kind: SourceKind) -> int:
     if kind == "pdf":
         return _pdf_page_count(path)
@@ -56,8 +50,8 @@ def _count_frames(path: Path, kind: SourceKind) -> int:
                 return int(getattr(im, "n_frames", 1))
     except InputError:
         raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise InputError(path, "image is too large (decompression bomb?)") from None
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise InputError(path, f"page too large: {exc}") from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise InputError(path, f"not a readable {kind.upper()} image: {exc}") from None
 
@@ -79,26 +73,48 @@ def _pdf_page_count(path: Path) -> int:
     return count
 
 
-def _check_pixels(path: Path, size: tuple[int, int]) -> None:
+def _check_pixels(
+    path: Path, size: tuple[int, int], dpi: float | None = None, page: int | None = None
+) -> None:
+    """Refuse a page by its declared size, before a single pixel is decoded."""
     width, height = size
+    where = f"page {page}: " if page is not None else ""
     if width <= 0 or height <= 0:
-        raise InputError(path, "image has no pixels")
+        raise InputError(path, f"{where}image has no pixels")
     if width * height > MAX_PIXELS:
+        at = f" at {dpi:.0f} dpi" if dpi else ""
         raise InputError(
             path,
-            f"image is {width}×{height} pixels, above the {MAX_PIXELS // 1_000_000} Mpx limit "
-            "(decompression bomb?)",
+            f"{where}page too large: {width} × {height} px{at} "
+            f"({width * height / 1e6:.0f} Mpx), limit {MAX_PIXELS // 1_000_000} Mpx",
+            hint="pages up to A0 at 300 dpi are taken: split the scan or lower its resolution "
+            "(Thông tư 05/2025 asks for 200 dpi or more)",
         )
 
 
-def open_document(path: Path) -> ScannedDocument:
-    """Identify a file or a folder of page images as one document.
+def open_document(source: Source | Path) -> ScannedDocument:
+    """Identify a file, a folder of page images, or a discovered group of pages as one document.
 
     Raises InputError naming the file and the reason when it cannot be a scan.
+    A bare folder path is taken as one document of all its images (the library's
+    call; the CLI groups a folder's images by their names first, see `discover`).
     """
-    path = Path(path)
-    if path.is_dir():
-        return _open_folder(path)
+    if isinstance(source, Path):
+        path = source
+        files: tuple[Path, ...] = ()
+        if path.is_dir():
+            files = tuple(
+                sorted(
+                    (p for p in path.iterdir() if p.is_file() and is_candidate(p)),
+                    key=lambda p: natural_key(p.name),
+                )
+            )
+            if not files:
+                raise InputError(path, "folder holds no page images", hint=SUPPORTED_HINT)
+    else:
+        path, files = source.path, source.files
+    if files:
+        return _open_pages(path, files)
     kind = identify(path)
     frames = _count_frames(path, kind)
     pages = tuple(PageRef(path=path, kind=kind, frame=i, index=i) for i in range(frames))
@@ -111,13 +127,7 @@ def open_document(path: Path) -> ScannedDocument:
     )
 
 
-def _open_folder(folder: Path) -> ScannedDocument:
-    files = sorted(
-        (p for p in folder.iterdir() if p.is_file() and is_candidate(p)),
-        key=lambda p: natural_key(p.name),
-    )
-    if not files:
-        raise InputError(folder, "folder holds no page images", hint=SUPPORTED_HINT)
+def _open_pages(source: Path, files: tuple[Path, ...]) -> ScannedDocument:
     pages: list[PageRef] = []
     digest = hashlib.sha256()
     size = 0
@@ -129,48 +139,16 @@ def _open_folder(folder: Path) -> ScannedDocument:
             )
         for frame in range(_count_frames(file, kind)):
             pages.append(PageRef(path=file, kind=kind, frame=frame, index=len(pages)))
-        # The folder's identity is its pages in order: names do not matter, bytes do.
+        # The document's identity is its pages in order: names do not matter, bytes do.
         digest.update(sha256_file(file).encode())
         size += file.stat().st_size
     return ScannedDocument(
-        source=folder,
+        source=source,
         pages=tuple(pages),
         sha256=digest.hexdigest(),
         size_bytes=size,
-        files=tuple(files),
+        files=files,
     )
-
-
-def discover(paths: Iterable[Path]) -> list[Path]:
-    """Expand the user's arguments into document sources.
-
-    A file is one document. A folder that holds only page images is one
-    document; a folder that holds sub-folders or PDFs is a batch: each entry
-    is a document of its own.
-    """
-    out: list[Path] = []
-    for path in paths:
-        path = Path(path)
-        if path.is_dir() and _is_batch_folder(path):
-            entries = sorted(
-                (p for p in path.iterdir() if is_candidate(p)), key=lambda p: natural_key(p.name)
-            )
-            out.extend(entries)
-        else:
-            out.append(path)
-    return out
-
-
-def _is_batch_folder(folder: Path) -> bool:
-    for entry in folder.iterdir():
-        if not is_candidate(entry):
-            continue
-        if entry.is_dir() or entry.suffix.lower() == ".pdf":
-            return True
-    # A folder of loose images with different stems but no common pattern is
-    # still ambiguous; we treat it as one document of pages (DESIGN.md: "a
-    # folder of pages per document") unless it contains sub-folders or PDFs.
-    return False
 
 
 # --- decoding one page (runs in a worker) -------------------------------------------------
@@ -241,7 +219,8 @@ def load_page(ref: PageRef) -> LoadedPage:
             with Image.open(ref.path) as im:
                 _check_pixels(ref.path, im.size)
                 if ref.frame:
-                    im.seek(ref.frame)
+                    im.seek(ref.frame)  # a TIFF's frames each declare their own size
+                    _check_pixels(ref.path, im.size, page=ref.frame + 1)
                 im.load()
                 dpi = plausible_dpi(im.size, _dpi_from_info(im))
                 image = _normalise_mode(im)
@@ -249,8 +228,8 @@ def load_page(ref: PageRef) -> LoadedPage:
                     image = im.copy()
     except InputError:
         raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise InputError(ref.path, "image is too large (decompression bomb?)") from None
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise InputError(ref.path, f"page {ref.frame + 1}: page too large: {exc}") from None
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
         reason = str(exc)
         if "truncated" in reason:
@@ -285,19 +264,30 @@ def _load_pdf_page(ref: PageRef) -> LoadedPage:
     try:
         with pikepdf.open(ref.path) as pdf:
             page = pdf.pages[ref.frame]
-            extracted = _single_page_image(page)
+            extracted = _single_page_image(ref, page)
+            if extracted is None:
+                _check_raster_size(ref, page, DEFAULT_DPI)
     except pikepdf.PasswordError:
         raise InputError(ref.path, "PDF is encrypted with a password") from None
     except pikepdf.PdfError as exc:
         raise InputError(ref.path, f"damaged PDF page {ref.frame + 1}: {exc}") from None
     if extracted is not None:
         image, dpi, jpeg = extracted
-        _check_pixels(ref.path, image.size)
         return LoadedPage(ref=ref, image=image, dpi=dpi, dpi_assumed=False, original=jpeg)
     return _rasterise_pdf_page(ref, DEFAULT_DPI)
 
 
-def _single_page_image(page: pikepdf.Page) -> tuple[Image.Image, float, EncodedImage | None] | None:
+def _check_raster_size(ref: PageRef, page: pikepdf.Page, dpi: float) -> None:
+    """Refuse a page whose rendering at `dpi` would be too large, before rendering it."""
+    box = [float(v) for v in page.mediabox]
+    width_in, height_in = abs(box[2] - box[0]) / 72.0, abs(box[3] - box[1]) / 72.0
+    size = (round(width_in * dpi), round(height_in * dpi))
+    _check_pixels(ref.path, size, dpi=dpi, page=ref.frame + 1)
+
+
+def _single_page_image(
+    ref: PageRef, page: pikepdf.Page
+) -> tuple[Image.Image, float, EncodedImage | None] | None:
     images = (
         list(page.get_images().items())
         if hasattr(page, "get_images")
@@ -317,9 +307,11 @@ def _single_page_image(page: pikepdf.Page) -> tuple[Image.Image, float, EncodedI
     dpi_y = pdf_image.height / (height_pt / 72.0)
     if abs(dpi_x - dpi_y) > 0.02 * dpi_x:
         return None
+    # The image dictionary declares the size: refuse a bomb before decoding it.
+    _check_pixels(ref.path, (pdf_image.width, pdf_image.height), dpi=dpi_x, page=ref.frame + 1)
     try:
         pil = pdf_image.as_pil_image()
-    except (pikepdf.PdfError, NotImplementedError, OSError, ValueError):
+    except Exception:  # a colour space or filter pikepdf cannot hand over: render the page
         return None
     jpeg = None
     filters = pdf_image.filters

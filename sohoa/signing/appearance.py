@@ -18,7 +18,7 @@ import functools
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -27,9 +27,7 @@ from fontTools.ttLib import TTFont
 from pyhanko.pdf_utils.font.opentype import GlyphAccumulator, GlyphAccumulatorFactory
 from pyhanko.pdf_utils.generic import ArrayObject, NameObject, NumberObject
 
-#: Vietnam has kept UTC+7 without daylight saving since 1975; a fixed offset
-#: avoids depending on the tz database for the one zone we print.
-VIETNAM_TZ = timezone(timedelta(hours=7), "Asia/Ho_Chi_Minh")
+from sohoa.vntime import VIETNAM
 
 FONT_SIZES = (10, 9, 8, 7)
 """Sizes tried in order: 10 pt is the decree's size, 7 pt the smallest still legible."""
@@ -80,7 +78,7 @@ def format_signing_time(when: datetime) -> str:
     """ISO 8601 in Vietnam time, to the second: 2021-05-31T14:03:00+07:00."""
     if when.tzinfo is None:
         raise ValueError("signing time must be timezone-aware")
-    return when.astimezone(VIETNAM_TZ).replace(microsecond=0).isoformat()
+    return when.astimezone(VIETNAM).replace(microsecond=0).isoformat()
 
 
 def stamp_lines(copy_type: str, agency_name: str, when: datetime) -> tuple[str, str, str]:

@@ -22,7 +22,7 @@ from asn1crypto import x509 as asn1_x509
 
 from sohoa.config import Settings
 from sohoa.errors import ConfigError, SigningError
-from sohoa.signing.identity import SigningIdentity, read_secret
+from sohoa.signing.signer import SigningIdentity, read_secret
 
 
 def load_pkcs11_identity(

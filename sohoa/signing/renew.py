@@ -30,9 +30,9 @@ from pyhanko_certvalidator import ValidationContext
 
 from sohoa.archive.fsutil import atomic_write
 from sohoa.errors import InputError, SigningError
-from sohoa.signing.identity import SigningIdentity
 from sohoa.signing.levels import signature_timestamp_token
 from sohoa.signing.sign import UrllibTimeStamper
+from sohoa.signing.signer import SigningIdentity
 
 log = logging.getLogger(__name__)
 

@@ -23,11 +23,12 @@ B-LTA when a TSA is configured, else B-B.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import io
 import logging
 import urllib.error
 import urllib.request
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -45,9 +46,8 @@ from pyhanko.stamp import TextStampStyle
 from pyhanko_certvalidator import ValidationContext
 
 from sohoa.archive.fsutil import atomic_write
-from sohoa.errors import InputError, SigningError
+from sohoa.errors import InputError, PdfError, ServiceUnavailable, SigningError, SohoaError
 from sohoa.models import SignedPdf
-from sohoa.pipeline.pdfa_check import SOHOA_NS, SOHOA_PREFIX
 from sohoa.signing.appearance import (
     PADDING,
     Placement,
@@ -57,7 +57,8 @@ from sohoa.signing.appearance import (
     place_box,
     stamp_lines,
 )
-from sohoa.signing.identity import SIGNING_KEY_USAGES, SigningIdentity, check_certificate
+from sohoa.signing.signer import SIGNING_KEY_USAGES, SigningIdentity, check_certificate
+from sohoa.xmp import SOHOA_NS, SOHOA_PREFIX
 
 log = logging.getLogger(__name__)
 # fontTools warns on stderr for every subset that it drops Liberation's FFTM
@@ -123,6 +124,75 @@ class UrllibTimeStamper(TimeStamper):
         return await asyncio.to_thread(post)
 
 
+def _causes(exc: BaseException) -> Iterator[BaseException]:
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        yield current
+        current = current.__cause__ or current.__context__
+
+
+def signing_failure(exc: BaseException, src: Path, level: str) -> SohoaError:
+    """Whose fault a failed signature is: a service or the token (exit 5), else the document.
+
+    A time-stamp authority that does not answer, OCSP/CRL data that cannot be
+    fetched for B-LT, or a token that went away is the environment's fault:
+    the input is kept for a retry and never quarantined (issue 9).
+    """
+    causes = list(_causes(exc))
+    names = {type(c).__name__ for c in causes}
+    if "RevokedError" in names:
+        return SigningError(
+            f"the signing certificate is revoked: {causes[-1]}",
+            hint="configure the agency's current certificate",
+        )
+    for cause in causes:
+        module = type(cause).__module__ or ""
+        if isinstance(cause, TimestampRequestError | OSError | TimeoutError):
+            return ServiceUnavailable(
+                f"signing at PAdES {level} failed: the time-stamp authority did not answer "
+                f"({cause})",
+                hint="check the network and [signing] tsa_url, then run the same command again",
+            )
+        if module.startswith("pkcs11") or "PKCS11" in type(cause).__name__:
+            return ServiceUnavailable(
+                f"signing failed: the PKCS#11 token refused or went away ({cause})",
+                hint="check that the token is plugged in and the PIN is right, then run again",
+            )
+    if "InsufficientRevinfoError" in names and level in ("B-LT", "B-LTA"):
+        return ServiceUnavailable(
+            f"signing at PAdES {level} failed: the validation data (OCSP/CRL) of the signing "
+            f"certificate could not be collected ({causes[-1]})",
+            hint="check that the CA's OCSP/CRL services are reachable, then run again",
+        )
+    if any((type(c).__module__ or "").startswith("pyhanko_certvalidator") for c in causes):
+        return SigningError(
+            f"the signing certificate cannot be validated for PAdES {level}: {causes[-1]}",
+            hint="the .p12 file or the token must carry the certificate's chain; check the "
+            "trust anchors",
+        )
+    detail = f"{type(exc).__name__}: {exc}"
+    return PdfError(f"{src}: signing at PAdES {level} failed: {detail}")
+
+
+def probe_tsa(url: str, *, timeout: float = 15.0) -> None:
+    """Ask `url` for one time-stamp, as signing will; ServiceUnavailable when it does not give one.
+
+    Run once before a batch whose level needs a time-stamp, so an unreachable
+    TSA is reported before any page is read, not after an hour of OCR.
+    """
+    stamper = UrllibTimeStamper(url, timeout=timeout)
+    digest = hashlib.sha256(b"sohoa: time-stamp authority probe").digest()
+    try:
+        asyncio.run(stamper.async_timestamp(digest, "sha256"))
+    except Exception as exc:
+        raise ServiceUnavailable(
+            f"the time-stamp authority {url} does not give time-stamps: {exc}",
+            hint="check the network and [signing] tsa_url ($SOHOA_TSA_URL), or sign at level B-B",
+        ) from None
+
+
 class _TimedPdfSigner(signers.PdfSigner):
     """PdfSigner whose claimed signing time (/M and the stamp) can be set.
 
@@ -172,12 +242,12 @@ def _page_box(reader: PdfFileReader) -> tuple[float, float, float, float]:
     if inherited.get("/Rotate", 0) not in (0, None):
         # our PDF/A writer never rotates pages; a rotated page would need the
         # box placed in rotated user space, which we do not support
-        raise SigningError(
+        raise PdfError(
             "Page 1 is rotated; sohoa places the visible signature on unrotated pages only."
         )
     box = inherited.get("/CropBox") or inherited.get("/MediaBox")
     if box is None:
-        raise SigningError("Page 1 has no MediaBox.")
+        raise PdfError("Page 1 has no MediaBox.")
     x0, y0, x1, y1 = (float(v) for v in box)  # type: ignore[union-attr]
     return (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
 
@@ -335,10 +405,7 @@ def sign_pdf(
     except SigningError:
         raise
     except Exception as exc:
-        raise SigningError(
-            f"{src}: signing at level {chosen} failed: {type(exc).__name__}: {exc}",
-            hint="check the signing key (token, PIN) and that the TSA/OCSP/CRL services are reachable",
-        ) from exc
+        raise signing_failure(exc, src, chosen) from exc
 
     atomic_write(dst, out.getvalue())
     return SignedPdf(

@@ -59,7 +59,7 @@ from pyhanko_certvalidator.policy_decl import (
 from pyhanko_certvalidator.registry import SimpleTrustManager
 from pyhanko_certvalidator.revinfo.archival import CRLContainer, OCSPContainer
 
-from sohoa.signing.identity import SIGNING_KEY_USAGES
+from sohoa.signing.signer import SIGNING_KEY_USAGES
 from sohoa.signing.levels import DssContent, signature_timestamp_token
 
 log = logging.getLogger(__name__)

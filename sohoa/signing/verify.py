@@ -35,7 +35,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from asn1crypto import x509
 from pyhanko.pdf_utils.crypt import AuthStatus
@@ -50,6 +49,7 @@ from pyhanko.sign.validation.status import (
 )
 
 from sohoa.errors import ExitCode
+from sohoa.vntime import VIETNAM, iso
 from sohoa.signing.changes import RevisionChange, review_signature
 from sohoa.signing.levels import (
     DssContent,
@@ -71,7 +71,6 @@ from sohoa.signing.validation import (
 
 log = logging.getLogger(__name__)
 
-VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 DOC_TS_SUBFILTER = "/ETSI.RFC3161"
 
 #: How bad each outcome is, to combine several: a broken signature outweighs an
@@ -89,13 +88,8 @@ def worst(codes: Sequence[ExitCode]) -> ExitCode:
     return max(codes, key=lambda c: SEVERITY.get(c, 3), default=ExitCode.OK)
 
 
-def vietnam_time(when: datetime | None) -> str | None:
-    """ISO 8601 in Vietnam time (+07:00), to the second; a naive time is read as Vietnam time."""
-    if when is None:
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=VIETNAM)
-    return when.astimezone(VIETNAM).replace(microsecond=0).isoformat()
+#: ISO 8601 in Vietnam time (+07:00), to the second; a naive time is read as Vietnam time.
+vietnam_time = iso
 
 
 # --------------------------------------------------------------------------- values

@@ -35,7 +35,7 @@ from pyhanko.sign.signers import SimpleSigner
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 from werkzeug.serving import make_server
 
-from sohoa.signing.identity import SigningIdentity
+from sohoa.signing.signer import SigningIdentity
 
 HERE = Path(__file__).parent
 ARCH = "sohoa-test"
