@@ -7,13 +7,10 @@ exit code in `main` (README, "Exit codes").
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import sys
-from datetime import datetime
-from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import NoReturn
 
 import typer
 from rich.markup import escape
@@ -25,13 +22,8 @@ from sohoa.commands import review as _review  # noqa: F401  (registers `review`,
 from sohoa.commands import trust as _trust  # noqa: F401  (registers `trust`)
 from sohoa.commands import verify as _verify  # noqa: F401  (registers `verify`)
 from sohoa.commands.common import (
-    ArchiveOption,
-    ConfigOption,
-    JsonOption,
     app,
     err,
-    out,
-    settings_for,
 )
 from sohoa.errors import ExitCode, SohoaError, disk_error
 
@@ -41,6 +33,7 @@ except ImportError:  # pragma: no cover - older typer on plain click
     from click import exceptions as click_exceptions  # type: ignore[no-redef]
 
 __all__ = ["app", "main"]
+
 
 def main() -> None:
     """Console entry point: map every error to its exit code, never a traceback."""

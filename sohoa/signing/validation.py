@@ -59,8 +59,8 @@ from pyhanko_certvalidator.policy_decl import (
 from pyhanko_certvalidator.registry import SimpleTrustManager
 from pyhanko_certvalidator.revinfo.archival import CRLContainer, OCSPContainer
 
-from sohoa.signing.signer import SIGNING_KEY_USAGES
 from sohoa.signing.levels import DssContent, signature_timestamp_token
+from sohoa.signing.signer import SIGNING_KEY_USAGES
 
 log = logging.getLogger(__name__)
 

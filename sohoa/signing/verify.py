@@ -49,7 +49,6 @@ from pyhanko.sign.validation.status import (
 )
 
 from sohoa.errors import ExitCode
-from sohoa.vntime import VIETNAM, iso
 from sohoa.signing.changes import RevisionChange, review_signature
 from sohoa.signing.levels import (
     DssContent,
@@ -68,6 +67,7 @@ from sohoa.signing.validation import (
     check_doc_timestamp,
     check_enveloped,
 )
+from sohoa.vntime import VIETNAM, iso
 
 log = logging.getLogger(__name__)
 
