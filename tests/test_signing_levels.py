@@ -270,4 +270,4 @@ def test_html_report_lists_levels(signed_files: dict[str, Path], pki: PkiHarness
     page = render_html(verdicts)
     for level in LEVELS:
         assert f"PAdES {level} " in page
-    assert "Document time-stamp 1" in page
+    assert "Dấu thời gian tài liệu 1" in page
