@@ -10,6 +10,7 @@ PACKAGES=(
   fonts-liberation2 fonts-dejavu-core fonts-freefont-ttf fonts-noto-core  # Vietnamese glyphs (samples)
   softhsm2 opensc                                     # a real PKCS#11 token for tests
   ghostscript qpdf                                    # OCRmyPDF baseline in the benchmark
+  chromium                                            # renders the verification report (test)
 )
 # Keep only the package names (comments above are for readers).
 missing=()

@@ -62,6 +62,15 @@ class SigningSettings:
 
 
 @dataclass(frozen=True)
+class VerifySettings:
+    """What `sohoa verify` trusts (managed with `sohoa trust add|list|remove`)."""
+
+    trust: tuple[Path, ...] = ()
+    """Trusted root certificates (PEM or DER) for verification: the only anchors besides
+    --trust, --trust-system and a named archive's own identity."""
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything configurable about a sohoa run."""
 
@@ -80,6 +89,7 @@ class Settings:
     review_confidence: float = 70.0
     """Pages with mean word confidence below this are flagged for review."""
     signing: SigningSettings = field(default_factory=SigningSettings)
+    verify: VerifySettings = field(default_factory=VerifySettings)
 
     def replace(self, **changes: Any) -> Settings:
         return dataclasses.replace(self, **changes)
@@ -181,6 +191,10 @@ def _build(cls: type, data: dict[str, Any], where: str) -> Any:
             if not isinstance(value, dict):
                 raise ConfigError(f"{where}: [signing] must be a table")
             value = _build(SigningSettings, value, f"{where} [signing]")
+        elif key == "verify":
+            if not isinstance(value, dict):
+                raise ConfigError(f"{where}: [verify] must be a table")
+            value = _build(VerifySettings, value, f"{where} [verify]")
         elif annotation.startswith("tuple"):
             if not isinstance(value, list):
                 raise ConfigError(f"{where}: {key} must be a list of paths, got {value!r}")

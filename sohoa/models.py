@@ -162,8 +162,13 @@ class OcrPage:
     image: EncodedImage
     """The scan's pixels as delivered, encoded for the PDF."""
     orientation_method: str = "lines"
-    """How the rotation was decided ("lines", "osd", "confidence")."""
+    """How the rotation was decided ("lines", "osd", "confidence", "as delivered")."""
     warnings: tuple[str, ...] = ()
+    blank: bool = False
+    """No text and next to no ink (a blank back page): kept as scanned, left
+    out of the document's mean confidence, never flagged for it."""
+    review: tuple[str, ...] = ()
+    """Why a person should look at this page, in words (see pipeline/review.py)."""
 
     @property
     def width_pt(self) -> float:
@@ -276,6 +281,8 @@ class ArchivalPdf:
     text: str
     """The text layer as written, NFC; pages separated by form feed."""
     metadata: DocumentMetadata
+    layer_problems: dict[int, str] = field(default_factory=dict)
+    """Pages (0-based) whose text layer does not extract as written, and why."""
 
 
 @dataclass(frozen=True)
@@ -305,9 +312,9 @@ class ArchiveRecord:
     ingested_at: datetime
     mean_confidence: float
     pages_needing_review: tuple[int, ...] = ()
-    """1-based numbers of pages whose mean word confidence is under the threshold."""
+    """1-based numbers of the pages a person should look at (pipeline/review.py)."""
     needs_review: bool = False
-    """A field could not be read with confidence, or a page is under the threshold."""
+    """A field could not be read with confidence, or a page needs review."""
 
 
 # Typed outcomes of one consume task (like paperless-ngx's consume results).

@@ -123,3 +123,18 @@ def test_an_over_wide_word_is_read_again() -> None:
         )
         == line
     )
+
+
+def test_a_second_reading_of_words_already_read_is_not_added() -> None:
+    """Tesseract drew "tình" 7 px wide over 24 px of ink; the leftover ink, read
+    again, gave "tỉnh" on top of it, and the text layer then read "tỉnhtình"."""
+    page = np.full((960, 576), 255, np.uint8)
+    page[446:458, 363:387] = 0  # the ink of the word
+    page[446:458, 392:420] = 0  # and of the next one
+    first = [_word("căn", (316, 447, 337, 458)), _word("tình", (380, 446, 387, 457)),
+             _word("hình", (392, 446, 420, 457))]  # fmt: skip
+
+    def read(boxes: list[tuple[int, int, int, int]]) -> list[list[OcrWord]]:
+        return [[_word("tỉnh", (363, 446, 387, 457))] for _ in boxes]
+
+    assert [w.text for w in recover(page, first, 300, read)] == ["căn", "tình", "hình"]

@@ -181,7 +181,7 @@ def test_text_layer_is_invisible_and_self_contained() -> None:
     assert text_layer_ops(blank_page([]), "F0") == b""
 
 
-def test_line_font_size_comes_from_the_tallest_box() -> None:
+def test_line_font_size_comes_from_the_tallest_ordinary_box() -> None:
     page = blank_page([["ĐẮK", "LẮK"]])
     short, tall = page.words
     page = _replace_words(
@@ -190,6 +190,16 @@ def test_line_font_size_comes_from_the_tallest_box() -> None:
     (line,) = layout_lines(page)
     assert line.size == pytest.approx(90 * 72 / 200)
     assert line.baseline == pytest.approx((page.height - 130) * 72 / 200)
+
+
+def test_a_box_far_taller_than_its_line_does_not_set_its_height() -> None:
+    """A seal fragment read as a word, two lines deep, must not stretch the line."""
+    page = blank_page([["năm", "2018;", "đảm", "bảo"]])
+    words = list(page.words)
+    junk = words[0]
+    words[0] = OcrWord("TM", (junk.box[0], junk.box[1], junk.box[2], junk.box[3] + 70), 27, 0, 0, 0)
+    (line,) = layout_lines(_replace_words(page, tuple(words)))
+    assert line.size == pytest.approx(60 * 72 / 200)
 
 
 def _replace_words(page: OcrPage, words: tuple[OcrWord, ...]) -> OcrPage:
@@ -236,11 +246,83 @@ def test_characters_outside_the_bmp_become_replacement_characters(tmp_path: Path
     assert roundtrip(page, tmp_path) == "Mã \ufffd1"
 
 
-def test_ocr_junk_squeezed_into_a_few_pixels_still_builds(tmp_path: Path) -> None:
-    """poppler keeps one of a character repeated < 0.1 em apart; the self-check allows it."""
+def test_ocr_junk_squeezed_into_a_few_pixels_extracts_whole(tmp_path: Path) -> None:
+    """poppler keeps one of a character repeated < 0.1 em apart: each gets 0.15 em."""
     page = blank_page([["Số:", "x", "ngày"]])
     first, junk, last = page.words
     squeezed = OcrWord(
         "lllll", (junk.box[0], junk.box[1], junk.box[0] + 2, junk.box[3]), 20.0, 0, 0, 0
     )
-    assert roundtrip(_replace_words(page, (first, squeezed, last)), tmp_path) == "Số: l ngày"
+    assert roundtrip(_replace_words(page, (first, squeezed, last)), tmp_path) == "Số: lllll ngày"
+
+
+def _word(
+    text: str, box: tuple[int, int, int, int], line: int, confidence: float = 90.0
+) -> OcrWord:
+    return OcrWord(text, box, confidence, 0, 0, line)
+
+
+def test_junk_lying_over_a_word_extracts_as_words_of_their_own(tmp_path: Path) -> None:
+    """OCR words overlapping on the page, out of order: pdftotext glued them ("vàˆ")."""
+    page = blank_page([["quyền", "hạn", "và"]])
+    last = page.words[-1]
+    x1, top, bottom = last.box[2], last.box[1], last.box[3]
+    marks = (_word("ˆ", (x1 - 11, top - 4, x1 + 3, bottom), 0, 72),
+             _word("ˆ", (x1 - 15, top - 4, x1 + 4, bottom + 8), 0, 88))  # fmt: skip
+    text = roundtrip(_replace_words(page, (*page.words, *marks)), tmp_path)
+    assert text.split() == ["quyền", "hạn", "và", "ˆ", "ˆ"]
+
+
+def test_a_tall_junk_word_does_not_interleave_two_lines(tmp_path: Path) -> None:
+    """A box reaching into the next line made poppler read "trêntrênđịađịabànbàn"."""
+    first = ["TM", "năm", "2018;", "trên", "địa", "bàn"]
+    second = ["học", "2", "buổi/ngày;", "trên", "địa", "bàn"]
+    page = blank_page([first, second])
+    words = list(page.words)
+    junk = words[0]
+    words[0] = _word("TM", (junk.box[0], junk.box[1], junk.box[2], junk.box[3] + 75), 0, 27)
+    text = roundtrip(_replace_words(page, tuple(words)), tmp_path)
+    assert text == " ".join(first) + "\n" + " ".join(second)
+
+
+def test_the_end_of_the_next_row_read_into_a_line_goes_to_that_row(tmp_path: Path) -> None:
+    """Tesseract put the end of the next row ("để kịp", beside a stamp) into a
+    line; drawn on that line's baseline, poppler interleaved the rows ("vàchuân")."""
+    rows = [["và", "gửi", "về", "Cơ", "quan"], ["chuẩn", "bị", "họp", "Hội", "đồng"]]
+    page = blank_page(rows)
+    second = page.words[5].box
+    tail = [_word(t, (500 + 90 * i, second[1], 580 + 90 * i, second[3]), 0)
+            for i, t in enumerate(["để", "kịp"])]  # fmt: skip
+    words = (*page.words[:5], *tail, *page.words[5:])
+    text = roundtrip(_replace_words(page, words), tmp_path)
+    assert text == "và gửi về Cơ quan\nchuẩn bị họp Hội đồng để kịp"
+
+
+def test_a_row_read_twice_is_drawn_once(tmp_path: Path) -> None:
+    """A second look read a speck under a word as a line of its own ("củax")."""
+    page = blank_page([["năm", "2021", "của", "Chủ"]])
+    of = page.words[2]
+    again = _word("x", (of.box[2] - 8, of.box[1] + 2, of.box[2] - 2, of.box[3] - 1), 1, 61)
+    text = roundtrip(_replace_words(page, (*page.words, again)), tmp_path)
+    assert sorted(text.split()) == sorted(["năm", "2021", "của", "Chủ", "x"])
+
+
+def test_words_pushed_past_the_page_edge_are_pulled_back(tmp_path: Path) -> None:
+    """pdftotext drops what lies outside the page: nothing may be pushed there."""
+    page = blank_page([["warehouses"]], width=600)
+    first = page.words[0]
+    twice = [
+        _word("for", (560, first.box[1], 590, first.box[3]), 0),
+        _word("for", (562, first.box[1], 598, first.box[3]), 0),
+    ]
+    text = roundtrip(_replace_words(page, (first, *twice)), tmp_path)
+    assert text.split() == ["warehouses", "for", "for"]
+
+
+def test_a_line_cut_in_two_where_it_touches_keeps_a_space(tmp_path: Path) -> None:
+    """One row Tesseract cut into two lines that touch ("đùn,ø,")."""
+    page = blank_page([["người", "tiêu", "dùng,"]])
+    last = page.words[-1]
+    rest = [_word("quản", (last.box[2], last.box[1] + 3, last.box[2] + 90, last.box[3] + 3), 1)]
+    text = roundtrip(_replace_words(page, (*page.words, *rest)), tmp_path)
+    assert text.split() == ["người", "tiêu", "dùng,", "quản"]

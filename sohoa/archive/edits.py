@@ -225,9 +225,11 @@ class ReviewItem:
     null: tuple[str, ...]
     """Of those, the ones with no value at all."""
     review_pages: tuple[int, ...]
-    """1-based pages whose OCR confidence is under the threshold."""
+    """1-based pages a person should look at (pipeline/review.py)."""
     type_name: str | None
     code: str | None
+    page_reasons: dict[str, list[str]] = field(default_factory=dict)
+    """Per page number (as a string, as in the sidecar), why it needs review."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -238,6 +240,7 @@ class ReviewItem:
             "unsure_fields": list(self.unsure),
             "null_fields": list(self.null),
             "review_pages": list(self.review_pages),
+            "page_reasons": self.page_reasons,
         }
 
 
@@ -266,6 +269,7 @@ def review_queue(archive: Archive) -> list[ReviewItem]:
                 review_pages=record.pages_needing_review,
                 type_name=m.type_name,
                 code=f"{m.code_number}/{m.code_notation}" if m.code_number else m.code_notation,
+                page_reasons=sidecar.get("review_reasons") or {},
             )
         )
     return out

@@ -47,6 +47,10 @@ class Sidecar:
     field_confidence: Mapping[str, float] = field(default_factory=dict)
     needs_review: bool = False
     review_pages: tuple[int, ...] = ()
+    review_reasons: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Per page number (1-based, as a string), why it needs review (pipeline/review.py)."""
+    blank_pages: tuple[int, ...] = ()
+    """1-based numbers of blank pages: kept as scanned, left out of mean_confidence."""
     page_confidence: tuple[float, ...] = ()
     page_rotation: tuple[int, ...] = ()
     page_skew: tuple[float, ...] = ()

@@ -56,6 +56,7 @@ from sohoa.archive.layout import IDENTITY, INDEX, OBJECTS, QUARANTINE, TMP, is_a
 from sohoa.archive.sidecar import Sidecar, read_sidecar, write_sidecar
 from sohoa.errors import ArchiveError, DiskError, UsageError, disk_error
 from sohoa.models import ArchiveRecord, DocumentMetadata, OcrPage, ScannedDocument, SignedPdf
+from sohoa.pipeline.review import review_document
 from sohoa.vntime import now
 
 ID_LENGTH = 16
@@ -373,8 +374,7 @@ class Archive:
         copy_regular(signed.path, stage / "document.pdf", mode)
         text = "\f".join(page.text for page in pages)
         atomic_write(stage / "text.txt", (text + "\n").encode("utf-8"), mode)
-        mean_conf = sum(p.mean_confidence for p in pages) / len(pages) if pages else 0.0
-        review_pages = [p.index + 1 for p in pages if p.mean_confidence < review_confidence]
+        review = review_document(pages, metadata, review_confidence)
         rel = self.object_dir(document_id).relative_to(self.root).as_posix()
         extra = dict(extra or {})
         sidecar = Sidecar(
@@ -389,12 +389,14 @@ class Archive:
             pages=len(pages),
             metadata=metadata.to_json(),
             field_confidence=metadata.confidence,
-            needs_review=bool(metadata.needs_review or review_pages),
-            review_pages=tuple(review_pages),
+            needs_review=review.needs_review,
+            review_pages=review.pages,
+            review_reasons={str(n): why for n, why in review.reasons.items()},
+            blank_pages=review.blank_pages,
             signature_level=signed.level,
             signer_subject=signed.signer_subject,
             signed_at=signed.signing_time.isoformat(),
-            mean_confidence=round(mean_conf, 2),
+            mean_confidence=review.mean_confidence,
             page_confidence=tuple(p.mean_confidence for p in pages),
             page_rotation=tuple(p.rotation for p in pages),
             page_skew=tuple(p.skew_degrees for p in pages),

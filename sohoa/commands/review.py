@@ -66,9 +66,12 @@ def review(
             out.print(f"    unread : {', '.join(item.null)}")
         if unsure:
             out.print(f"    unsure : {', '.join(unsure)}")
-        if item.review_pages:
-            pages = ", ".join(map(str, item.review_pages))
-            out.print(f"    pages under the OCR confidence threshold: {pages}")
+        for number in item.review_pages:
+            why = (
+                "; ".join(item.page_reasons.get(str(number), []))
+                or "OCR confidence under the threshold"
+            )
+            out.print(f"    page {number}: {why}")
     out.print("Correct with: sohoa edit ID --set field=value  (or --confirm field)")
 
 

@@ -12,15 +12,18 @@ font able to lose a diacritic.
 
 Geometry, per OCR line (pixels → points, y flipped):
 
-* font size = the line's box height, baseline = the line's box bottom. The
-  glyph box spans baseline … baseline + 1 em (Ascent 1000, Descent ~0), so the
-  invisible glyphs cover exactly the line's box: selection highlights land on
-  the words, descenders and stacked diacritics (Ạ, Ậ, Ỗ) included. One size
-  and one baseline per line, not per word, so `pdftotext` and viewers keep the
-  words of a line on one line.
+* font size = the height of the line's typical word box, baseline = its
+  bottom. The glyph box spans baseline … baseline + 1 em (Ascent 1000,
+  Descent ~0), so the invisible glyphs cover the line's words: selection
+  highlights land on them, stacked diacritics (Ạ, Ậ, Ỗ) included. One size
+  and one baseline per line, not per word, so `pdftotext` and viewers keep
+  the words of a line on one line. An OCR line whose words sit on two rows
+  is drawn as two lines, and lines close enough for poppler to merge them
+  get a smaller size (`_apart`).
 * each word starts at its box's left edge (`Td` from the previous word) and
   is stretched with `Tz` so that its advance width equals its box width
-  (shortened to leave 0.05 em when it touches the next word's box).
+  (shortened to leave 0.05 em when it touches the next word's box); words
+  never overlap and every character advances at least 0.15 em.
 * a space glyph, stretched to fill the gap up to the next word, follows every
   word but the last, so copy/paste and `pdftotext` give separated words.
 * boxes are clamped to the page: pdftotext drops characters drawn outside it.
@@ -28,6 +31,8 @@ Geometry, per OCR line (pixels → points, y flipped):
 
 from __future__ import annotations
 
+import itertools
+import math
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -47,6 +52,19 @@ GLYPH_WIDTH = 500
 #: Smallest horizontal scaling written, in percent; a zero or negative Tz
 #: (an empty or overlapping box) would make the word vanish or run backwards.
 MIN_TZ = 1.0
+#: Smallest advance of one character, in em: poppler drops a character that
+#: repeats the previous one less than 0.1 em away, taking it for fake bold.
+MIN_ADVANCE_EM = 0.15
+#: A word taller than this many times its line's median word is left out of
+#: the line's height.
+TALL_WORD = 1.5
+#: Two runs sharing columns are one row when their bands overlap by this share.
+SAME_ROW = 0.7
+#: Largest font size of two overlapping lines, as a multiple of their
+#: baselines' distance: poppler joins lines closer than half a font size.
+SEPARATION = 1.8
+#: Lines are not shrunk below this share of their size to keep them apart.
+MIN_SEPARATED = 0.2
 #: Gap kept between two words of a line, in em, when their boxes touch.
 MIN_GAP_EM = 0.05
 #: Smallest font size written, in points (a box of zero height).
@@ -107,36 +125,195 @@ def _is_noncharacter(code: int) -> bool:
 def layout_lines(page: OcrPage) -> list[PlacedLine]:
     """Place the page's OCR words, line by line, in PDF points."""
     scale = 72.0 / page.dpi
-    placed: list[PlacedLine] = []
+    runs: list[list[tuple[str, Box]]] = []
     for words in _group_lines(page.words):
-        boxes = [_clamp(w.box, page.width, page.height) for w in words]
-        top = min(box[1] for box in boxes)
-        bottom = max(box[3] for box in boxes)
-        size = max((bottom - top) * scale, MIN_FONT_SIZE)
-        baseline = (page.height - bottom) * scale
-        line_words = [
-            PlacedWord(text=text, x=box[0] * scale, width=(box[2] - box[0]) * scale)
-            for w, box in zip(words, boxes, strict=True)
+        kept = [
+            (text, _clamp(w.box, page.width, page.height))
+            for w in words
             if (text := clean_text(w.text))
         ]
-        if line_words:
-            line_words = _keep_gaps(line_words, MIN_GAP_EM * size)
-            placed.append(PlacedLine(words=tuple(line_words), baseline=baseline, size=size))
-    return placed
+        runs.extend(_runs(kept))
+    placed: list[PlacedLine] = []
+    for run in _merge_rows(runs):
+        top, bottom = _line_band([box for _, box in run])
+        size = max((bottom - top) * scale, MIN_FONT_SIZE)
+        line_words = [
+            PlacedWord(text=text, x=box[0] * scale, width=(box[2] - box[0]) * scale)
+            for text, box in run
+        ]
+        placed.append(
+            PlacedLine(
+                words=tuple(_one_after_another(line_words, size, page.width * scale)),
+                baseline=(page.height - bottom) * scale,
+                size=size,
+            )
+        )
+    return _apart(placed)
 
 
-def _keep_gaps(words: list[PlacedWord], gap: float) -> list[PlacedWord]:
-    """Shorten a word that touches or overlaps the next one, leaving `gap` points.
+Box = tuple[int, int, int, int]
 
-    pdftotext joins two words whose boxes touch even with a space glyph between
-    them ("Số:151/QĐ-STC"); any positive gap keeps them apart.
+
+def _runs(words: list[tuple[str, Box]]) -> list[list[tuple[str, Box]]]:
+    """The words of one OCR line, left to right, split where they do not share a row.
+
+    Tesseract sometimes takes the end of the next line (beside a seal or a
+    handwritten date) into a line; drawn on one baseline, those words would
+    land among the next line's words and pdftotext would interleave them. A
+    word joins the latest run whose last word of ordinary height it overlaps
+    vertically by half the shorter of the two heights; a speck (a tone mark
+    read as a letter) stays with the words around it.
     """
-    out = list(words)
-    for i in range(len(out) - 1):
-        word, limit = out[i], out[i + 1].x - gap
-        if word.x + word.width > limit > word.x:
-            out[i] = PlacedWord(text=word.text, x=word.x, width=limit - word.x)
+    if not words:
+        return []
+    heights = sorted(box[3] - box[1] for _, box in words)
+    small = 0.5 * heights[len(heights) // 2]
+    runs: list[list[tuple[str, Box]]] = []
+    rows: list[Box] = []  # per run, its last word of ordinary height
+    for word in sorted(words, key=lambda item: item[1][0]):
+        box = word[1]
+        if box[3] - box[1] < small and runs:
+            runs[-1].append(word)
+            continue
+        for index in reversed(range(len(runs))):
+            if _same_row(box, rows[index]):
+                runs[index].append(word)
+                rows[index] = box
+                break
+        else:
+            runs.append([word])
+            rows.append(box)
+    return runs
+
+
+def _same_row(a: Box, b: Box, share: float = 0.5) -> bool:
+    """Whether two boxes overlap vertically by `share` of the shorter one's height."""
+    shared = min(a[3], b[3]) - max(a[1], b[1])
+    return shared >= share * min(a[3] - a[1], b[3] - b[1])
+
+
+def _merge_rows(runs: list[list[tuple[str, Box]]]) -> list[list[tuple[str, Box]]]:
+    """Runs lying on one row and sharing columns, merged into one.
+
+    OCR sometimes reads the same row twice (a word at the end of a line
+    taken for a line of its own, a second look that read a speck under a
+    word): drawn as two lines on one baseline, their words would interleave.
+    Merged, the row's words are laid out one after another.
+    """
+    merged: list[list[tuple[str, Box]]] = []
+    extents: list[Box] = []
+    for run in runs:
+        extent = _extent([box for _, box in run])
+        for index, other in enumerate(extents):
+            if extent[0] < other[2] and other[0] < extent[2] and _same_row(extent, other, SAME_ROW):
+                merged[index] = sorted(merged[index] + run, key=lambda item: item[1][0])
+                extents[index] = _extent([box for _, box in merged[index]])
+                break
+        else:
+            merged.append(list(run))
+            extents.append(extent)
+    return merged
+
+
+def _extent(boxes: list[Box]) -> Box:
+    """The band of a run's words of ordinary height, from its leftmost to its rightmost word."""
+    top, bottom = _line_band(boxes)
+    return min(b[0] for b in boxes), top, max(b[2] for b in boxes), bottom
+
+
+def _line_band(boxes: list[Box]) -> tuple[int, int]:
+    """Top and bottom (pixels) of a line's glyphs: the extent of its words of
+    ordinary height.
+
+    A box far taller than the line's others (a seal fragment or a signature
+    stroke read as a word, a box Tesseract drew two lines deep) must not make
+    the line's glyphs reach into the next line, where pdftotext would
+    interleave the two lines' words ("trêntrênđịađịa").
+    """
+    heights = sorted(box[3] - box[1] for box in boxes)
+    typical = heights[len(heights) // 2]
+    ordinary = [box for box in boxes if box[3] - box[1] <= TALL_WORD * typical]
+    return min(box[1] for box in ordinary), max(box[3] for box in ordinary)
+
+
+def _apart(lines: list[PlacedLine]) -> list[PlacedLine]:
+    """Lines that pdftotext could take for one are kept from running together.
+
+    poppler puts into one line every word whose baseline lies within half
+    the first word's font size of its own (`maxIntraLineDelta`), and writes
+    no space between two of its words closer than a few hundredths of an
+    em. Two OCR lines that sit that close (a superscript, a line squeezed
+    between two others, a skewed table row, one line Tesseract cut in two)
+    would have their words interleaved or glued. When they share columns,
+    their font size is reduced below twice their baselines' distance (the
+    baselines stay); when one ends just where the other starts, the first
+    one's last word is shortened to leave a gap.
+    """
+    sizes = [line.size for line in lines]
+    words = [list(line.words) for line in lines]
+    for i, j in itertools.combinations(range(len(lines)), 2):
+        distance = abs(lines[i].baseline - lines[j].baseline)
+        if distance >= 0.5 * max(sizes[i], sizes[j]):
+            continue  # poppler keeps them apart
+        left, right = (i, j) if words[i][0].x <= words[j][0].x else (j, i)
+        end = words[left][-1].x + words[left][-1].width
+        gap = MIN_GAP_EM * 3 * sizes[left]
+        if end + gap <= words[right][0].x:
+            continue  # side by side, with room between: at worst joined with a space
+        last = words[left][-1]
+        shortened = words[right][0].x - gap - last.x
+        if end <= words[right][0].x and shortened >= _min_width(last.text, sizes[left]):
+            words[left][-1] = PlacedWord(text=last.text, x=last.x, width=shortened)
+            continue
+        limit = SEPARATION * distance
+        if limit >= MIN_SEPARATED * min(sizes[i], sizes[j]):
+            sizes[i], sizes[j] = min(sizes[i], limit), min(sizes[j], limit)
+        # else: two lines on one baseline (OCR read the same ink twice):
+        # nothing keeps them apart, and the self-check reports the page.
+    return [
+        PlacedLine(words=tuple(w), baseline=line.baseline, size=size)
+        for line, w, size in zip(lines, words, sizes, strict=True)
+    ]
+
+
+def _one_after_another(words: list[PlacedWord], size: float, page_right: float) -> list[PlacedWord]:
+    """Words of a line placed left to right, never overlapping, each wide enough.
+
+    Each word starts at its box's left edge or just after the previous word,
+    whichever is further right, and is at least MIN_ADVANCE_EM per character
+    wide. pdftotext glues words whose glyphs touch or overlap, even with a
+    space glyph between them ("Số:151/QĐ-STC"), and drops a character that
+    repeats the previous one less than 0.1 em away (its fake-bold detection).
+    Words pushed past the page's right edge are pulled back inside it:
+    pdftotext drops characters drawn outside the page.
+    """
+    gap = MIN_GAP_EM * size
+    out: list[PlacedWord] = []
+    end = -math.inf
+    for i, word in enumerate(words):
+        x = max(word.x, end + gap)
+        right = word.x + word.width
+        if i + 1 < len(words) and words[i + 1].x > x:
+            # Its box runs into the next word's: end it short of that box.
+            right = min(right, words[i + 1].x - gap)
+        width = max(right - x, _min_width(word.text, size))
+        out.append(PlacedWord(text=word.text, x=x, width=width))
+        end = x + width
+    limit = page_right
+    for i in reversed(range(len(out))):
+        word = out[i]
+        if word.x + word.width <= limit:
+            break
+        width = max(min(word.width, limit - word.x), _min_width(word.text, size))
+        x = max(0.0, limit - width)
+        width = min(width, limit - x)
+        out[i] = PlacedWord(text=word.text, x=x, width=width)
+        limit = x - gap
     return out
+
+
+def _min_width(text: str, size: float) -> float:
+    return len(encode_cids(text)) // 2 * MIN_ADVANCE_EM * size
 
 
 def _clamp(box: tuple[int, int, int, int], width: int, height: int) -> tuple[int, int, int, int]:

@@ -39,6 +39,7 @@ from sohoa.models import (
 from sohoa.pipeline.pages import PageOptions
 from sohoa.pipeline.pdfa import build_pdfa
 from sohoa.pipeline.pool import PageFunction, PagePool, PageResult
+from sohoa.pipeline.review import with_reasons
 from sohoa.scanners.discover import Source
 from sohoa.scanners.loader import open_document
 from sohoa.signing.identity import SigningIdentity, load_identity, trust_roots_for
@@ -270,7 +271,7 @@ class Ingestor:
         unsigned = work / f"{document_id}.pdfa.pdf"
         signed_path = work / f"{document_id}.signed.pdf"
         try:
-            build_pdfa(
+            archival = build_pdfa(
                 pages,
                 metadata,
                 unsigned,
@@ -278,6 +279,7 @@ class Ingestor:
                 document_id=document_id,
                 created=now(),
             )
+            pages = with_reasons(pages, archival.layer_problems)
             signed = self.sign(unsigned, signed_path, pages[0])
             verdict = verify_file(signed.path, trust_roots=self.trust_roots)
             if verdict.exit_code == ExitCode.INDETERMINATE:

@@ -5,8 +5,8 @@ Thông tư 05/2025/TT-BNV asks the digitized copy to be a PDF/A with the scan at
 written directly with pikepdf (qpdf): no Ghostscript anywhere, because
 Ghostscript's PDF/A conversion has corrupted accented text layers (DESIGN.md,
 pitfalls). After writing, `build_pdfa` checks its own output — the structural
-PDF/A-2b rules (`check_pdfa`) and that `pdftotext` gives back every OCR
-character — before the file gets its real name.
+PDF/A-2b rules (`check_pdfa`), and whether `pdftotext` gives back every OCR
+word (`layer_check`) — before the file gets its real name.
 
 `check_pdfa` is used again after the PAdES signature was appended by an
 incremental update, so it accepts signature fields, widgets, a DSS
@@ -21,13 +21,13 @@ import shutil
 import subprocess
 import unicodedata
 import zlib
-from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from importlib import resources
 from io import BytesIO
 from pathlib import Path
+from typing import TypeVar
 from xml.sax.saxutils import escape
 
 import pikepdf
@@ -44,10 +44,13 @@ from sohoa.models import (
     OcrPage,
 )
 from sohoa.ocr.textlayer import add_glyphless_font, pdf_number, text_layer_ops, text_layer_text
+from sohoa.pipeline.layer_check import layer_problem
 from sohoa.pipeline.pdfa_check import check_pdfa
 from sohoa.vntime import VIETNAM as VIETNAM_TZ
 from sohoa.xmp import NS as _NS
 from sohoa.xmp import SOHOA_NS, SOHOA_PREFIX
+
+T = TypeVar("T")
 
 #: DESIGN.md: times carry the Vietnam offset (+07:00).
 #: Catalog /Lang of a Vietnamese document (RFC 3066 tag).
@@ -79,7 +82,9 @@ def build_pdfa(
     same bytes. `metadata.page_amount`, when unknown, is set to the page count.
 
     Raises PdfError when the file cannot be built or written, or when it fails
-    its own PDF/A-2b check or loses OCR text; `out` is then left as it was.
+    its own PDF/A-2b check; `out` is then left as it was. A page whose text
+    layer does not extract as written is kept and reported in
+    `ArchivalPdf.layer_problems` (the scan is the record; the page is flagged).
     """
     if not pages:
         raise PdfError("cannot build an archival PDF without pages")
@@ -93,10 +98,16 @@ def build_pdfa(
         for page in pages:
             _add_page(pdf, page, font)
         _set_catalog(pdf, info, metadata)
-        _write_atomically(pdf, out, verify=lambda tmp: _self_check(tmp, texts))
+        layer_problems = _write_atomically(pdf, out, verify=lambda tmp: _self_check(tmp, texts))
     finally:
         pdf.close()
-    return ArchivalPdf(path=out, page_count=len(pages), text="\f".join(texts), metadata=metadata)
+    return ArchivalPdf(
+        path=out,
+        page_count=len(pages),
+        text="\f".join(texts),
+        metadata=metadata,
+        layer_problems=layer_problems,
+    )
 
 
 def _vietnam_time(moment: datetime | None) -> datetime:
@@ -491,7 +502,7 @@ def _xml(text: str) -> str:
 # --- writing -----------------------------------------------------------------
 
 
-def _write_atomically(pdf: pikepdf.Pdf, out: Path, verify: Callable[[Path], None]) -> None:
+def _write_atomically(pdf: pikepdf.Pdf, out: Path, verify: Callable[[Path], T]) -> T:
     """Save beside `out` under a temporary name, verify, then rename over `out`.
 
     STYLE.md 7: a crash never leaves half a file under the real name, and a
@@ -515,58 +526,26 @@ def _write_atomically(pdf: pikepdf.Pdf, out: Path, verify: Callable[[Path], None
                 # Leave our XMP exactly as written (pikepdf would re-serialise it).
                 fix_metadata_version=False,
             )
-            verify(tmp)
+            result = verify(tmp)
     except (OSError, pikepdf.PdfError) as exc:
         raise PdfError(f"cannot write {out}: {exc}") from exc
+    return result
 
 
-def _self_check(path: Path, texts: list[str]) -> None:
-    """Refuse a file that is not PDF/A-2b or whose text layer does not extract intact."""
+def _self_check(path: Path, texts: list[str]) -> dict[int, str]:
+    """Refuse a file that is not PDF/A-2b; return the pages whose text layer
+    does not extract as written (0-based index → why), to be flagged."""
     problems = check_pdfa(path)
     if problems:
         raise PdfError("the archival PDF failed its PDF/A-2b check: " + "; ".join(problems))
     extracted = extract_text(path).split("\f")
     if len(extracted) != len(texts):
         raise PdfError(f"pdftotext found {len(extracted)} pages, expected {len(texts)}")
-    for number, (want, got) in enumerate(zip(texts, extracted, strict=True), 1):
-        lost = _letters(want) - _letters(got)
-        extra = _letters(got) - _letters(want)
-        if lost or extra:
-            raise PdfError(
-                f"page {number}: the text layer does not extract intact "
-                f"(lost {_sample(lost)}, gained {_sample(extra)})",
-                hint="characters were lost or changed on the way; the file was not kept",
-            )
-
-
-#: Not compared: hyphens, which pdftotext drops at a line's end when it joins
-#: a hyphenated word.
-_NOT_COMPARED = set("-\u00ad\u2010")
-
-
-def _letters(text: str) -> Counter[str]:
-    """The characters of `text`, as a multiset robust to what pdftotext may change.
-
-    Layout may reorder words, so order is ignored; accents cannot change
-    without changing this multiset. Within a word, a run of one character
-    counts once: poppler drops a character repeating the previous one less
-    than 0.1 em away (its fake-bold detection), which happens to OCR junk
-    such as "lllll" read in a box a few pixels wide.
-    """
-    counter: Counter[str] = Counter()
-    for token in text.split():
-        previous = ""
-        for ch in token:
-            if ch in _NOT_COMPARED:
-                continue
-            if ch != previous:
-                counter[ch] += 1
-            previous = ch
-    return counter
-
-
-def _sample(counter: Counter[str]) -> str:
-    return repr("".join(sorted(counter.elements()))[:40]) if counter else "nothing"
+    found = {
+        index: layer_problem(want, got)
+        for index, (want, got) in enumerate(zip(texts, extracted, strict=True))
+    }
+    return {index: why for index, why in found.items() if why}
 
 
 def extract_text(path: Path) -> str:

@@ -41,6 +41,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from asn1crypto import cms, crl, ocsp, x509
+from asn1crypto import parser as asn1_parser
+from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 
@@ -83,39 +85,80 @@ class LevelReport:
 # --------------------------------------------------------------------------- DSS
 
 
-def _stream_bytes(ref: Any) -> bytes:
-    return ref.get_object().data
+def _deref(value: Any) -> Any:
+    """The object behind an indirect reference (historical views hand back references)."""
+    return value.get_object() if isinstance(value, generic.IndirectObject) else value
+
+
+def _der_entries(container: Any, key: str) -> list[bytes]:
+    """The DER streams listed under `key`; entries that are not streams count for nothing."""
+    entries = (
+        _deref(container.get(key)) if isinstance(container, generic.DictionaryObject) else None
+    )
+    if not isinstance(entries, generic.ArrayObject):
+        return []
+    out = []
+    for entry in entries:
+        with contextlib.suppress(Exception):
+            stream = _deref(entry)
+            if isinstance(stream, generic.StreamObject):
+                out.append(stream.data)
+    return out
+
+
+#: A field each kind of DSS entry must parse, read at load time so that a corrupt
+#: entry is dropped here rather than failing later. Parsing whole CRLs (thousands
+#: of entries) would cost seconds per file.
+_PROBE = {
+    x509.Certificate: ("tbs_certificate", "subject"),
+    ocsp.OCSPResponse: ("response_status",),
+    crl.CertificateList: ("tbs_cert_list", "issuer"),
+}
+
+
+def _load_all(kind: Any, blobs: list[bytes]) -> tuple[Any, ...]:
+    out = []
+    for blob in blobs:
+        try:
+            value = kind.load(blob)
+            probe = value
+            for key in _PROBE[kind]:
+                probe = probe[key]
+            probe.native  # noqa: B018
+        except Exception:  # a corrupt entry does not count
+            continue
+        out.append(value)
+    return tuple(out)
 
 
 def read_dss_at(reader: PdfFileReader, revision: int) -> DssContent | None:
-    """The DSS as it was at `revision` (0-based), or None when there was none."""
-    root = reader.get_historical_resolver(revision).root
-    if "/DSS" not in root:
+    """The DSS as it was at `revision` (0-based), or None when there was none.
+
+    Never raises: a revision without a readable catalog (the first part of a
+    linearized file) or a malformed DSS has no DSS for our purposes.
+    """
+    try:
+        root = reader.get_historical_resolver(revision).root
+        dss = _deref(root.get("/DSS"))
+    except Exception:
         return None
-    dss = root["/DSS"]
-    certs: list[x509.Certificate] = []
-    ocsps: list[ocsp.OCSPResponse] = []
-    crls: list[crl.CertificateList] = []
-    for ref in dss.get("/Certs", ()):
-        try:
-            certs.append(x509.Certificate.load(_stream_bytes(ref)))
-        except Exception:  # a corrupt entry does not count
-            continue
-    for ref in dss.get("/OCSPs", ()):
-        try:
-            ocsps.append(ocsp.OCSPResponse.load(_stream_bytes(ref)))
-        except Exception:
-            continue
-    for ref in dss.get("/CRLs", ()):
-        try:
-            crls.append(crl.CertificateList.load(_stream_bytes(ref)))
-        except Exception:
-            continue
-    vri = dss.get("/VRI")
+    if not isinstance(dss, generic.DictionaryObject):
+        return None
+    vri = None
+    with contextlib.suppress(Exception):
+        vri = _deref(dss.get("/VRI"))
     vri_keys = (
-        frozenset(str(k).lstrip("/").upper() for k in vri) if vri is not None else frozenset()
+        frozenset(str(k).lstrip("/").upper() for k in vri)
+        if isinstance(vri, generic.DictionaryObject)
+        else frozenset()
     )
-    return DssContent(revision, tuple(certs), tuple(ocsps), tuple(crls), vri_keys)
+    return DssContent(
+        revision,
+        _load_all(x509.Certificate, _der_entries(dss, "/Certs")),
+        _load_all(ocsp.OCSPResponse, _der_entries(dss, "/OCSPs")),
+        _load_all(crl.CertificateList, _der_entries(dss, "/CRLs")),
+        vri_keys,
+    )
 
 
 def vri_key_candidates(sig: EmbeddedPdfSignature) -> set[str]:
@@ -123,7 +166,9 @@ def vri_key_candidates(sig: EmbeddedPdfSignature) -> set[str]:
     padded = sig.pkcs7_content
     keys = {hashlib.sha1(padded).hexdigest().upper()}
     with contextlib.suppress(ValueError):
-        keys.add(hashlib.sha1(cms.ContentInfo.load(padded).dump()).hexdigest().upper())
+        # the DER object without the zero padding: its header says how long it is
+        _cls, _method, _tag, header, contents, trailer = asn1_parser.parse(padded)
+        keys.add(hashlib.sha1(header + contents + trailer).hexdigest().upper())
     return keys
 
 
@@ -271,13 +316,25 @@ def detect_level(
     sig: EmbeddedPdfSignature,
     doc_timestamps: list[EmbeddedPdfSignature],
     dss_by_revision: dict[int, DssContent | None] | None = None,
+    *,
+    signature_timestamp_ok: bool | None = None,
+    broken_doc_timestamps: set[int] | frozenset[int] = frozenset(),
 ) -> LevelReport:
-    """The PAdES baseline level `sig` meets in `reader`'s file (see module docstring)."""
+    """The PAdES baseline level `sig` meets in `reader`'s file (see module docstring).
+
+    A time-stamp the verifier found broken gives no proof of time: with
+    `signature_timestamp_ok=False` the signature time-stamp does not count,
+    and document time-stamps signed in a revision of `broken_doc_timestamps`
+    do not count either; the report says why the level is lower.
+    """
     checks: dict[str, bool] = {}
     subfilter = str(sig.sig_object.get("/SubFilter", ""))
     checks["subfilter_etsi_cades_detached"] = subfilter == PADES_SUBFILTER
     if not checks["subfilter_etsi_cades_detached"]:
         return LevelReport(None, checks, (f"SubFilter is {subfilter or 'missing'}, not PAdES",))
+    checks["detached"] = sig.signed_data["encap_content_info"]["content"].native is None
+    if not checks["detached"]:
+        return LevelReport(None, checks, ("the CMS carries its content: not a detached PAdES",))
     si = sig.signer_info
     names = _signed_attr_names(si)
     checks["content_type_and_message_digest"] = {"content_type", "message_digest"} <= names
@@ -296,11 +353,22 @@ def detect_level(
         return LevelReport(None, checks, tuple(missing_bb))
 
     token = signature_timestamp_token(si)
+    why_lower: list[str] = []
+    if token is not None and signature_timestamp_ok is False:
+        token = None
+        why_lower.append("the signature time-stamp is broken")
     later_doc_ts = [ts for ts in doc_timestamps if ts.signed_revision > sig.signed_revision]
+    if any(ts.signed_revision in broken_doc_timestamps for ts in later_doc_ts):
+        why_lower.append("a document time-stamp is broken")
+        later_doc_ts = [
+            ts for ts in later_doc_ts if ts.signed_revision not in broken_doc_timestamps
+        ]
     checks["signature_timestamp"] = token is not None
     checks["document_timestamp_after_signature"] = bool(later_doc_ts)
     if token is None and not later_doc_ts:
-        return LevelReport("B-B", checks, ("no signature time-stamp or document time-stamp",))
+        return LevelReport(
+            "B-B", checks, (*why_lower, "no valid signature time-stamp or document time-stamp")
+        )
 
     # B-LT: find the first revision after the signature whose DSS is complete.
     total = reader.xrefs.total_revisions
@@ -309,13 +377,14 @@ def detect_level(
     complete_at: int | None = None
     last_gap: list[str] = ["no DSS after the signature"]
     vri_seen = False
+    vri_keys = vri_key_candidates(sig)
     for rev in range(sig.signed_revision + 1, total):
         if rev not in dss_cache:
             dss_cache[rev] = read_dss_at(reader, rev)
         dss = dss_cache[rev]
         if dss is None:
             continue
-        vri_seen = vri_seen or bool(vri_key_candidates(sig) & dss.vri_keys)
+        vri_seen = vri_seen or bool(vri_keys & dss.vri_keys)
         pool = list(dss.certs) + cms_certs
         chain, complete = build_chain(sig.signer_cert, pool)
         gaps: list[str] = []
@@ -335,12 +404,15 @@ def detect_level(
     checks["dss_validation_data"] = complete_at is not None
     checks["vri"] = vri_seen
     if complete_at is None:
-        return LevelReport("B-T", checks, tuple(last_gap))
+        return LevelReport("B-T", checks, (*why_lower, *last_gap))
 
     archive_ts = [ts for ts in later_doc_ts if ts.signed_revision >= complete_at]
     checks["document_timestamp_over_dss"] = bool(archive_ts)
     if not archive_ts:
         return LevelReport(
-            "B-LT", checks, ("no document time-stamp over the DSS",), dss_revision=complete_at
+            "B-LT",
+            checks,
+            (*why_lower, "no document time-stamp over the DSS"),
+            dss_revision=complete_at,
         )
     return LevelReport("B-LTA", checks, (), dss_revision=complete_at)
