@@ -36,7 +36,9 @@ MAX_PAPER_INCHES = 47.0
 
 # Truncated images must fail loudly, never decode to a half-grey page.
 ImageFile.LOAD_TRUNCATED_IMAGES = False
-Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+# Pillow's own bomb check fires when the header is read, with a message in its words;
+# every page's declared size is checked against MAX_PIXELS before decoding instead.
+Image.MAX_IMAGE_PIXELS = None
 
 
 def _count_frames(path: Path, kind: SourceKind) -> int:
