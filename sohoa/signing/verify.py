@@ -50,13 +50,8 @@ from pyhanko.sign.validation.status import (
 
 from sohoa.errors import ExitCode
 from sohoa.signing.changes import RevisionChange, review_signature
-from sohoa.signing.levels import (
-    DssContent,
-    LevelReport,
-    declares_revinfo,
-    detect_level,
-    read_dss_at,
-)
+from sohoa.signing.levels import DssContent, LevelReport, detect_level, read_dss_at
+from sohoa.signing.ltv import declares_revinfo
 from sohoa.signing.trust import TrustAnchor, TrustStore, fingerprint, is_test_certificate
 from sohoa.signing.validation import (
     DETACHED_SUBFILTERS,
@@ -66,6 +61,7 @@ from sohoa.signing.validation import (
     check_detached,
     check_doc_timestamp,
     check_enveloped,
+    cms_encoding_problem,
 )
 from sohoa.vntime import VIETNAM, iso
 
@@ -482,6 +478,9 @@ async def _verify_signature(
             "be checked",
             **base,
         )
+    problem = cms_encoding_problem(sig.pkcs7_content)
+    if problem is not None:
+        return SignatureVerdict(exit_code=ExitCode.FAILED, status="broken", message=problem, **base)
     if signer is None:
         return SignatureVerdict(
             exit_code=ExitCode.FAILED,
@@ -573,6 +572,7 @@ async def _verify_signature(
             ctx.dss,
             signature_timestamp_ok=None if timestamp is None else timestamp.intact,
             broken_doc_timestamps=broken_ts,
+            anchors=frozenset(c.sha256 for c in ctx.store.certificates),
         )
     except Exception as exc:
         level_report = LevelReport(None, {}, (f"level cannot be read ({type(exc).__name__})",))
@@ -602,6 +602,10 @@ async def _verify_signature(
 
 async def _verify_doc_timestamp(sig: EmbeddedPdfSignature, ctx: _FileContext) -> TimestampVerdict:
     name = sig.field_name
+    problem = cms_encoding_problem(sig.pkcs7_content)
+    if problem is not None:
+        info = TimestampInfo(time=None, tsa=None, intact=False, trusted=False)
+        return TimestampVerdict(name, ExitCode.FAILED, "broken", info, "partial", problem)
     try:
         status = await check_doc_timestamp(sig, ctx.evidence())
     except Exception as exc:
