@@ -101,7 +101,7 @@ def archive_renew(
     raise typer.Exit(ExitCode.FAILED if counts["failed"] else ExitCode.OK)
 
 
-def _signature_checker(settings: Any, root: Any) -> Any:
+def signature_checker(settings: Any, root: Any) -> Any:
     """verify_file against the anchors an ingest signs and verifies with, as a problem in words."""
     from sohoa.signing.identity import load_certificates, trust_roots_for
     from sohoa.signing.verify import verify_file
@@ -145,7 +145,7 @@ def archive_check(
     settings = settings_for(config, archive, replica=replica)
     store = open_archive(settings)
     try:
-        verify = _signature_checker(settings, store.root) if signatures else None
+        verify = signature_checker(settings, store.root) if signatures else None
         report = check(store, sample=sample, verify_signature=verify)
     finally:
         store.close()

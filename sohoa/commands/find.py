@@ -49,7 +49,7 @@ def _date(value: str | None, option: str) -> str | None:
         ) from None
 
 
-def _filters(
+def filters_from(
     type_name: str | None,
     organ: str | None,
     date_from: str | None,
@@ -120,7 +120,7 @@ def search_command(
     """
     from sohoa.archive.search import search
 
-    filters = _filters(type_name, organ, date_from, date_to, dossier)
+    filters = filters_from(type_name, organ, date_from, date_to, dossier)
     store = open_archive(settings_for(config, archive))
     try:
         hits = search(store.db, store.root, query, filters, limit=limit)
@@ -163,7 +163,7 @@ def list_command(
     """List archived documents, filtered and sorted."""
     from sohoa.archive.search import listing
 
-    filters = _filters(type_name, organ, date_from, date_to, dossier, review)
+    filters = filters_from(type_name, organ, date_from, date_to, dossier, review)
     store = open_archive(settings_for(config, archive))
     try:
         hits = listing(store.db, store.root, filters, sort=sort, descending=descending, limit=limit)
