@@ -212,11 +212,15 @@ def search(
     match = " AND ".join([f"({parsed.expression})", *fts])
     weights = ", ".join(str(w) for w in WEIGHTS)
     where = "".join(f" AND {c}" for c in sql)
+    # Documents whose metadata holds every word come first, whatever bm25 says of a
+    # body that repeats a word (bm25's idf is near zero in a small archive).
+    in_metadata = f"{{code type organ meta}} : ({parsed.expression})"
     rows = db.execute(
-        f"SELECT d.*, bm25(search, {weights}) AS score FROM search"
-        f" JOIN documents d ON d.id = search.document_id"
-        f" WHERE search MATCH ?{where} ORDER BY score LIMIT ?",
-        (match, *params, limit),
+        f"SELECT d.*, bm25(search, {weights}) AS score,"
+        f" search.rowid IN (SELECT rowid FROM search WHERE search MATCH ?) AS tier"
+        f" FROM search JOIN documents d ON d.id = search.document_id"
+        f" WHERE search MATCH ?{where} ORDER BY tier DESC, score LIMIT ?",
+        (in_metadata, match, *params, limit),
     ).fetchall()
     return [_hit(db, root, row, -row["score"], parsed.words if snippets else None) for row in rows]
 

@@ -62,7 +62,7 @@ def code_terms(number: str | None, notation: str | None) -> str:
         if number.lstrip("0") and number.lstrip("0") != number:
             terms.append(number.lstrip("0"))
     terms += parts
-    for n in {number or "", (number or "").lstrip("0")}:
+    for n in dict.fromkeys([number or "", (number or "").lstrip("0")]):
         if n and parts:
             terms.append(n + "".join(parts))
     return " ".join(dict.fromkeys(terms))
