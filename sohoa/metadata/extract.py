@@ -297,5 +297,7 @@ def _decide(fields: dict[str, Field]) -> DocumentMetadata:
         # part of it, and a part is not given (issue 10).
         values["code_number"] = None
         confidence.pop("code_number", None)
-    needs_review = bool(unsure_fields(values, confidence))
+    # The Nơi nhận list is kept as read; on real papers it is half stamps and pen, and
+    # an unsure list alone does not send a document to a clerk (`sohoa review` lists it).
+    needs_review = bool(set(unsure_fields(values, confidence)) - {"recipients"})
     return DocumentMetadata(**values, confidence=confidence, needs_review=needs_review)

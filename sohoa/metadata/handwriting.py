@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -28,6 +28,7 @@ from sohoa.metadata.layout import Segment, segments, text_column
 from sohoa.metadata.review import combine
 from sohoa.metadata.zones import find_header
 from sohoa.models import FieldLine, OcrPage
+from sohoa.ocr.lines import LineReading
 
 #: How much of the line height to add around a line crop (handwriting rises above it).
 _PAD_ABOVE, _PAD_BELOW, _PAD_SIDE = 0.7, 0.5, 0.6
@@ -45,19 +46,25 @@ def read_field_lines(image: Image.Image, page: OcrPage) -> tuple[FieldLine, ...]
     whole and each field alone (`image` is the OCR image the word boxes live in)."""
     from sohoa.ocr.lines import recognizer
 
+    return tuple(line for line, _ in field_crops(image, page, recognizer().read))
+
+
+def field_crops(
+    image: Image.Image, page: OcrPage, read: Callable[[Image.Image], LineReading]
+) -> list[tuple[FieldLine, Image.Image]]:
+    """Each reading with the crop it was read from (bench/bench_handwriting.py gives the
+    same crops to other recognizers)."""
     found = segments(page)
     if not found:
-        return ()
+        return []
     header = find_header(page, found, text_column(page, found))
-    read = recognizer().read
-    out: list[FieldLine] = []
+    out: list[tuple[FieldLine, Image.Image]] = []
     for field, segment in (("number", header.number), ("date", header.date)):
         if segment is None:
             continue
-        box = _line_box(segment, image)
-        crop = image.crop(box)
+        crop = image.crop(_line_box(segment, image))
         line = read(crop)
-        out.append(FieldLine(field, "line", line.text, line.probabilities))
+        out.append((FieldLine(field, "line", line.text, line.probabilities), crop))
         spans = _number_span(line.text) if field == "number" else _date_spans(line.text)
         for name, (before, after) in spans.items():
             # From just right of the character before the field to just left of the one
@@ -67,9 +74,10 @@ def read_field_lines(image: Image.Image, page: OcrPage) -> tuple[FieldLine, ...]
                 right = line.positions[after] * crop.width - right_margin * segment.height
                 if right - left < 0.5 * segment.height:
                     continue
-                part = read(crop.crop((int(left), 0, int(right), crop.height)))
-                out.append(FieldLine(field, name, part.text, part.probabilities))
-    return tuple(out)
+                part_image = crop.crop((int(left), 0, int(right), crop.height))
+                part = read(part_image)
+                out.append((FieldLine(field, name, part.text, part.probabilities), part_image))
+    return out
 
 
 def _line_box(segment: Segment, image: Image.Image) -> tuple[int, int, int, int]:
