@@ -297,7 +297,11 @@ def _decide(fields: dict[str, Field]) -> DocumentMetadata:
         # part of it, and a part is not given (issue 10).
         values["code_number"] = None
         confidence.pop("code_number", None)
-    # The Nơi nhận list is kept as read; on real papers it is half stamps and pen, and
-    # an unsure list alone does not send a document to a clerk (`sohoa review` lists it).
-    needs_review = bool(set(unsure_fields(values, confidence)) - {"recipients"})
+    # The Nơi nhận list is kept as read; on real papers it is half stamps and pen, and a
+    # list given but unsure does not alone send a document to a clerk (`sohoa review`
+    # lists it); a list not given does.
+    unsure = set(unsure_fields(values, confidence))
+    if values["recipients"] is not None:
+        unsure.discard("recipients")
+    needs_review = bool(unsure)
     return DocumentMetadata(**values, confidence=confidence, needs_review=needs_review)
