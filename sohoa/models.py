@@ -138,6 +138,20 @@ class OcrWord:
 
 
 @dataclass(frozen=True)
+class FieldLine:
+    """A line of page 1 read a second time, by the line recognizer of `sohoa.ocr.lines`:
+    the số and the date, which the văn thư often writes by hand (issue 10)."""
+
+    field: str
+    """"number" (the `Số:` line) or "date" (the place and date line)."""
+    crop: str
+    """"line" (the whole line) or the part read alone: "digits" (the số), "day", "month"."""
+    text: str
+    probabilities: tuple[float, ...]
+    """One per character of `text`, 0–1."""
+
+
+@dataclass(frozen=True)
 class OcrPage:
     """The result of one page's work: what the parent needs to build the PDF.
 
@@ -169,6 +183,8 @@ class OcrPage:
     out of the document's mean confidence, never flagged for it."""
     review: tuple[str, ...] = ()
     """Why a person should look at this page, in words (see pipeline/review.py)."""
+    field_lines: tuple[FieldLine, ...] = ()
+    """Page 1 only: the số and date lines read again for handwriting (`sohoa.metadata.handwriting`)."""
 
     @property
     def width_pt(self) -> float:

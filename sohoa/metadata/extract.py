@@ -19,15 +19,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from sohoa.metadata.dates import read_month_year
 from sohoa.metadata.grammar import CONG_VAN, TYPE_ABBREVIATIONS, TYPE_NAMES, initials_options
+from sohoa.metadata.handwriting import choose_date, choose_number, date_part, number_reading
 from sohoa.metadata.layout import Segment, segments, text_column
 from sohoa.metadata.numbers import NumberReading, read_number
 from sohoa.metadata.organ import Organs, read_organ_line, split_organs
 from sohoa.metadata.place_field import read_place
 from sohoa.metadata.recipients import read_recipients
-from sohoa.metadata.review import NULL_BELOW, OPTIONAL_FIELDS, combine, unsure_fields
+from sohoa.metadata.review import OPTIONAL_FIELDS, combine, null_below, unsure_fields
 from sohoa.metadata.signer import Signer, read_signer
-from sohoa.metadata.text import has_vietnamese_marks
+from sohoa.metadata.text import has_vietnamese_marks, is_upper_text
 from sohoa.metadata.title import Title, read_title
 from sohoa.metadata.zones import Header, find_header
 from sohoa.models import METADATA_FIELDS, DocumentMetadata, OcrPage
@@ -80,16 +82,14 @@ def _first_page(page: OcrPage) -> dict[str, Field]:
     }
     if number is not None:
         ocr = _number_confidence(header.number)
-        out["code_number"] = Field(number.number, combine(ocr, number.number_evidence))
+        digits = Field(number.number, combine(ocr, number.number_evidence))
+        out["code_number"] = Field(
+            *choose_number(digits.value, digits.score, ocr, number_reading(page))
+        )
         out["code_notation"] = Field(number.notation, combine(ocr, number.notation_evidence))
-    if header.date is not None and header.date_reading is not None:
-        reading = header.date_reading
-        words = [header.date.words[i] for i in reading.day_words]
-        # A real calendar date written by the zero-padding rule of Phụ lục I vouches a
-        # little for its digits (a misread digit rarely keeps both true).
-        evidence = (0.4 if reading.padded else 0.1) * (0.5 if reading.corrected else 1.0)
-        score = combine(min(w.confidence for w in words) / 100.0, evidence)
-        out["issued_date"] = Field(reading.issued, score)
+    date = _issued_date(page, header)
+    if date is not None:
+        out["issued_date"] = date
     if header.date is not None and header.place_words:
         place = read_place([header.date.words[i] for i in header.place_words], organs)
         if place is not None:
@@ -98,11 +98,30 @@ def _first_page(page: OcrPage) -> dict[str, Field]:
 
 
 def _number_confidence(segment: Segment | None) -> float:
-    """OCR confidence of the number and notation (the `Số:` label does not matter)."""
+    """OCR confidence of the number: the first word after `Số:` (or the label glued to it)."""
     if segment is None:
         return 0.0
     words = segment.words[1:] or segment.words
-    return min(w.confidence for w in words) / 100.0
+    return words[0].confidence / 100.0
+
+
+def _issued_date(page: OcrPage, header: Header) -> Field | None:
+    """The date line as Tesseract read it, its handwritten day and month read again."""
+    if header.date is None:
+        return None
+    reading = header.date_reading
+    printed = None
+    if reading is not None:
+        words = [header.date.words[i] for i in reading.day_words]
+        # A real calendar date written by the zero-padding rule of Phụ lục I vouches a
+        # little for its digits (a misread digit rarely keeps both true).
+        evidence = (0.4 if reading.padded else 0.1) * (0.5 if reading.corrected else 1.0)
+        printed = (reading.issued, combine(min(w.confidence for w in words) / 100.0, evidence))
+    month_year = read_month_year(
+        header.date.tokens, [w.confidence / 100 for w in header.date.words]
+    )
+    found = choose_date(printed, month_year, date_part(page, "day"), date_part(page, "month"))
+    return None if found is None else Field(*found)
 
 
 def _line_lost_above(organ_segments: Sequence[Segment], header: Header) -> bool:
@@ -118,9 +137,19 @@ def _organ_segments(header: Header) -> list[Segment]:
     """Left-block lines above the number line (or, without one, above the header's bottom)."""
     if header.number is not None:
         limit = header.number.top - 0.3 * header.number.height
-    else:
-        limit = header.bottom
-    return [s for s in header.left if s.bottom <= limit + 2 and s is not header.number]
+        return [s for s in header.left if s.bottom <= limit + 2 and s is not header.number]
+    # No number line (a handwritten number the OCR lost with its label): the organ block is
+    # the run of upper-case lines at the top of the left block, line after line.
+    lines: list[Segment] = []
+    for segment in header.left:
+        if not is_upper_text(segment.text, minimum=3):
+            if lines:
+                break
+            continue
+        if lines and segment.top - lines[-1].bottom > 1.0 * lines[-1].height:
+            break
+        lines.append(segment)
+    return lines
 
 
 def _number_and_type(
@@ -212,12 +241,17 @@ def _decide(fields: dict[str, Field]) -> DocumentMetadata:
         field = fields[name]
         score = max(0.0, min(1.0, field.score))
         value = field.value
-        if value is not None and score < NULL_BELOW:
+        if value is not None and score < null_below(name):
             value, score = None, 0.0  # a guess is not a reading
         if value is None and name not in OPTIONAL_FIELDS:
             score = 0.0
         values[name] = value
         if score > 0:
             confidence[name] = round(score, 3)
+    if values["code_notation"] is None and values["code_number"] is not None:
+        # Số and ký hiệu are one field of Phụ lục VI: a number without its notation is a
+        # part of it, and a part is not given (issue 10).
+        values["code_number"] = None
+        confidence.pop("code_number", None)
     needs_review = bool(unsure_fields(values, confidence))
     return DocumentMetadata(**values, confidence=confidence, needs_review=needs_review)

@@ -46,6 +46,8 @@ WORDS: tuple[str, ...] = (
     "tăng cường", "đẩy mạnh", "nghiêm túc", "hiệu quả", "chất lượng", "phối hợp",
     "đề nghị", "đề án", "tờ trình", "giấy mời", "quốc gia", "doanh nghiệp",
     "người dân", "đánh giá", "rà soát", "cấp xã", "cấp huyện", "cấp tỉnh",
+    "chi tiết", "nhân dịp", "kỷ niệm", "giới thiệu", "điều lệ", "khuyến học", "góp ý",
+    "dự thảo", "hoạt động", "ý kiến", "thông qua", "tầm nhìn", "thời kỳ", "giai đoạn",
 )  # fmt: skip
 
 

@@ -135,14 +135,20 @@ def _read_notation(
         elif type_abbreviation and near_symbol(first, type_abbreviation):
             abbr = type_abbreviation
             evidence.append(0.5)
+        elif type_abbreviation and options:
+            return None, 0.0, options[0], True
         elif type_abbreviation:
-            return None, 0.0, (options[0] if options else None), bool(options)
+            # No type part at all (`519/SNV-TCCC` on a Tờ trình): the notation is the
+            # organ's and its unit's alone, as a công văn's; the heading gives the type.
+            pieces.insert(0, first)
+            evidence.append(0.5)
         elif options and (first == options[0] or len(options) == 1):
             abbr = options[0]
             evidence.append(0.3 if first == abbr else 0.15)
         else:
             return None, 0.0, None, False
-        out.append(abbr)
+        if abbr is not None:
+            out.append(abbr)
     if not pieces:
         return None, 0.0, abbr, False
     for i, part in enumerate(pieces):
@@ -170,6 +176,8 @@ def _organ_part(part: str, changed: bool, options: Sequence[str]) -> tuple[str, 
         if same_symbol(option, part):
             return option, 0.65
     for option in options:
-        if len(option) >= 3 and near_symbol(option, part):
+        # One letter misread, never one added: `ĐHTĐ` is a real code of its own, not
+        # `TĐHTĐ` (Trường Đại học Tây Đô) with a lost `T`.
+        if len(option) >= 3 and len(option) == len(part) and near_symbol(option, part):
             return option, 0.4
     return part, 0.0 if changed else 0.2

@@ -11,13 +11,22 @@ line above it, unless that line already names its own unit
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from sohoa.metadata.layout import Segment
-from sohoa.metadata.places import UNIT_WORDS, match_place
+from sohoa.metadata.places import UNIT_WORDS, all_places, match_place
 from sohoa.metadata.text import fold, is_upper_text, strip_punct, upper_vn
-from sohoa.metadata.vocab import fix_upper_word, split_glued
+from sohoa.metadata.vocab import (
+    ORGAN_PHRASES,
+    POSITIONS,
+    WordFix,
+    fix_upper_word,
+    organ_words_like,
+    split_glued,
+)
 
 #: Organ names that need a unit or a field after them to be complete.
 _INCOMPLETE = (
@@ -108,6 +117,10 @@ def read_organ_words(texts: Sequence[str], confs: Sequence[float]) -> OrganLine:
                 i = len(texts)
             continue
         fix = fix_upper_word(texts[i])
+        if i == 0:
+            fix = _organ_head(texts[i], fix)
+        if fix.status == "ambiguous":
+            fix = _in_context(texts[i], out[-1] if out else None, _next_word(texts, i))
         out.append(fix.word)
         scores.append(
             {
@@ -121,6 +134,56 @@ def read_organ_words(texts: Sequence[str], confs: Sequence[float]) -> OrganLine:
     return OrganLine(
         " ".join(out), min(scores, default=0.0), tuple(texts), tuple(confs), unit_start, has_unit
     )
+
+
+def _next_word(texts: Sequence[str], i: int) -> str | None:
+    if i + 1 >= len(texts):
+        return None
+    return fix_upper_word(texts[i + 1]).word
+
+
+@lru_cache(maxsize=1)
+def _phrases() -> frozenset[str]:
+    """Two-word runs of organ names, units and positions, upper case (`CÔNG AN`, `TỈNH ĐẮK`)."""
+    runs = set()
+    for phrase in ORGAN_PHRASES + UNIT_WORDS + POSITIONS + all_places():
+        words = upper_vn(phrase).replace(",", " ").split()
+        runs.update(f"{a} {b}" for a, b in itertools.pairwise(words))
+    return frozenset(runs)
+
+
+def _in_context(text: str, before: str | None, after: str | None) -> WordFix:
+    """A word whose folded form names several (`CONG`: CÔNG, CỘNG) is the one that makes a
+    run of an organ name with its neighbour (`CÔNG AN`); else it stays ambiguous."""
+    fix = fix_upper_word(text)
+    candidates = organ_words_like(text)
+    fits = [
+        c
+        for c in candidates
+        if (before and f"{before} {c}" in _phrases()) or (after and f"{c} {after}" in _phrases())
+    ]
+    if len(fits) == 1:
+        return WordFix(fits[0], "known" if fits[0] == upper_vn(text) else "restored")
+    return fix
+
+
+@lru_cache(maxsize=1)
+def _heads() -> dict[str, str]:
+    """Folded first word of an organ name → as printed (`PHONG` → `PHÒNG`)."""
+    table: dict[str, set[str]] = {}
+    for phrase in ORGAN_PHRASES:
+        head = upper_vn(phrase.split()[0])
+        table.setdefault(fold(head), set()).add(head)
+    return {k: next(iter(v)) for k, v in table.items() if len(v) == 1}
+
+
+def _organ_head(text: str, fix: WordFix) -> WordFix:
+    """An organ line starts with what an organ is (`PHÒNG`, `SỞ`, `BỘ`), never with a place
+    word that folds alike (`PHONG` of `Yên Phong`): the organ word wins at the start."""
+    head = _heads().get(fold(text))
+    if head is None or head == fix.word:
+        return fix
+    return WordFix(head, "known" if upper_vn(text) == head else "restored")
 
 
 def _unit_at(folded: Sequence[str], i: int) -> int:
@@ -141,11 +204,20 @@ def _ends_open(line: OrganLine) -> bool:
     return not line.has_unit and any(folded.endswith(" " + unit) for unit in _UNITS)
 
 
+def _ends_with_unit(line: OrganLine) -> bool:
+    folded = fold(line.text)
+    return any(folded.endswith(" " + unit) for unit in _UNITS)
+
+
 def _joins(upper: OrganLine, lower: OrganLine) -> OrganLine | None:
     """The two lines read as one name, when the grammar says they are one."""
     lower_key = fold(lower.text)
+    # `HỘI KHUYẾN HỌC TỈNH` / `HỘI ĐỒNG …`: the unit word waits for a place, and the next line
+    # starts a name of its own (an organ word, not a place): two organs, the parent first.
+    new_name = lower_key.split()[0] in _heads() and not lower.unit_start
+    open_end = _ends_open(upper) and not (new_name and _ends_with_unit(upper))
     continues = (
-        _ends_open(upper)
+        open_end
         or lower_key.startswith(("va ", "- ", "& "))
         or (lower.unit_start and not upper.has_unit)
     )

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from sohoa.metadata.handwriting import read_field_lines
 from sohoa.models import CleanPage, EncodedImage, LoadedPage, OcrPage, OcrWord, PageRef
 from sohoa.ocr.engine import OcrEngine, words_to_text
 from sohoa.ocr.recover import recover, reread_wide_words
@@ -101,7 +102,7 @@ def process_page(ref: PageRef, engine: OcrEngine, options: PageOptions) -> OcrPa
             f"{ref.path.name}: scanned at {loaded.dpi:.0f} dpi, below the 200 dpi "
             "Nghị định 30/2020 Phụ lục I asks for"
         )
-    return OcrPage(
+    page = OcrPage(
         index=ref.index,
         source=ref.path,
         width=clean.ocr_image.width,
@@ -117,6 +118,10 @@ def process_page(ref: PageRef, engine: OcrEngine, options: PageOptions) -> OcrPa
         orientation_method=clean.orientation_method,
         warnings=tuple(warnings),
     )
+    if ref.index == 0:
+        # The số and the day are often handwritten: read their lines again (issue 10).
+        page = dataclasses.replace(page, field_lines=read_field_lines(clean.ocr_image, page))
+    return page
 
 
 def _keeper(directory: Path, ref: PageRef, loaded: LoadedPage) -> Callable[[str, np.ndarray], None]:
