@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.markup import escape
@@ -18,7 +18,7 @@ from sohoa.commands.common import (
     out,
     settings_for,
 )
-from sohoa.errors import ExitCode, SohoaError
+from sohoa.errors import ConfigError, ExitCode
 
 archive_app = typer.Typer(
     help="Archive maintenance: keep the signatures of archived records verifiable for decades.",
@@ -48,56 +48,43 @@ def archive_renew(
     Needs a time-stamp authority ([signing] tsa_url or $SOHOA_TSA_URL). Files without any
     time-stamp (PAdES B-B) are left as they are. Exit 1 when a file could not be renewed.
     """
+    from sohoa.archive.renewal import renew_archive
     from sohoa.signing.identity import trust_roots_for
-    from sohoa.signing.renew import last_timestamp, needs_renewal, renew_file
 
     settings = settings_for(config, archive)
     tsa = settings.signing.tsa_url
     if not tsa:
-        raise SohoaError(
+        raise ConfigError(
             "renewing time-stamps needs a time-stamp authority",
             hint="set [signing] tsa_url in sohoa.toml or $SOHOA_TSA_URL",
         )
     store = open_archive(settings)
-    roots = trust_roots_for(settings, store.root)
-    counts = {"renewed": 0, "not-due": 0, "no-timestamp": 0, "failed": 0}
+    counts = dict.fromkeys(("renewed", "not-due", "no-timestamp", "failed"), 0)
     try:
-        for record in store.records():
-            last = last_timestamp(record.pdf)
-            line: dict[str, Any] = {
-                "document_id": record.document_id,
-                "pdf": str(record.pdf),
-                "timestamp_expires": last.expires.isoformat() if last else None,
-                "error": None,
-            }
-            if last is None:
-                status = "no-timestamp"
-            elif not force and not needs_renewal(record.pdf, before):
-                status = "not-due"
-            else:
-                try:
-                    renew_file(record.pdf, tsa, before_days=before, trust_roots=roots, force=True)
-                except SohoaError as exc:
-                    status, line["error"] = "failed", str(exc)
-                else:
-                    status = "renewed"
-                    store.pdf_changed(record.document_id, "renew", {"tsa": tsa})
-                    renewed = last_timestamp(record.pdf)
-                    line["timestamp_expires"] = renewed.expires.isoformat() if renewed else None
-            counts[status] += 1
-            line["status"] = status
+        renewals = renew_archive(
+            store,
+            tsa,
+            before_days=before,
+            force=force,
+            trust_roots=trust_roots_for(settings, store.root),
+        )
+        for renewal in renewals:
+            counts[renewal.status] += 1
             if as_json:
-                print(json.dumps(line, ensure_ascii=False), flush=True)
-            elif status in ("renewed", "failed"):
-                colour = "green" if status == "renewed" else "red"
-                out.print(f"[{colour}]{status}[/] {record.document_id} {line['error'] or ''}")
+                print(json.dumps(renewal.to_json(), ensure_ascii=False), flush=True)
+            elif renewal.status in ("renewed", "failed"):
+                colour = "green" if renewal.status == "renewed" else "red"
+                out.print(
+                    f"[{colour}]{renewal.status}[/] {renewal.document_id} "
+                    f"{escape(renewal.error or '')}"
+                )
     finally:
         store.close()
-    if not as_json:
-        out.print(
-            f"{counts['renewed']} renewed, {counts['not-due']} not due, "
-            f"{counts['no-timestamp']} without time-stamp (B-B), {counts['failed']} failed"
-        )
+        if not as_json:
+            out.print(
+                f"{counts['renewed']} renewed, {counts['not-due']} not due, "
+                f"{counts['no-timestamp']} without time-stamp (B-B), {counts['failed']} failed"
+            )
     raise typer.Exit(ExitCode.FAILED if counts["failed"] else ExitCode.OK)
 
 

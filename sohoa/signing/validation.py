@@ -33,7 +33,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from asn1crypto import x509
+from asn1crypto import cms, core, x509
+from cryptography.exceptions import InvalidSignature
 from pyhanko.sign.ades.report import AdESSubIndic
 from pyhanko.sign.validation import async_validate_pdf_signature, generic_cms
 from pyhanko.sign.validation.ades import ades_lta_validation, ades_with_time_validation
@@ -58,6 +59,10 @@ from pyhanko_certvalidator.policy_decl import (
 )
 from pyhanko_certvalidator.registry import SimpleTrustManager
 from pyhanko_certvalidator.revinfo.archival import CRLContainer, OCSPContainer
+from pyhanko_certvalidator.sig_validate import (
+    DefaultSignatureValidator,
+    SignatureValidationContext,
+)
 
 from sohoa.signing.levels import DssContent, signature_timestamp_token
 from sohoa.signing.signer import SIGNING_KEY_USAGES
@@ -298,3 +303,87 @@ __all__ = [
     "classic_context",
     "key_usage",
 ]
+
+
+def _der_length(n: int) -> bytes:
+    if n < 0x80:
+        return bytes([n])
+    body = n.to_bytes((n.bit_length() + 7) // 8, "big")
+    return bytes([0x80 | len(body)]) + body
+
+
+def der_signed_attributes(signer_info: cms.SignerInfo) -> bytes | None:
+    """The DER form of the signed attributes when the signature carries another, else None.
+
+    RFC 5652 §5.4: the signature value is computed over the DER encoding of the
+    SET OF signed attributes, whose elements DER sorts by their encodings. Some
+    signers wrote the attributes in their own order and signed that; a strict
+    verifier (the EU DSS, issue DSS-818) re-encodes in DER, and their signature
+    then fails. pyHanko tolerates the deviation, so it is checked here.
+    """
+    attrs = signer_info["signed_attrs"]
+    if attrs is core.VOID or not len(attrs):
+        return None
+    received = attrs.untag().dump()
+    elements = [attr.dump() for attr in attrs]
+    body = b"".join(sorted(elements))
+    der = b"\x31" + _der_length(len(body)) + body
+    return None if der == received else der
+
+
+def holds_over_der(signer_info: cms.SignerInfo, cert: x509.Certificate) -> bool:
+    """Whether the signature value verifies over the DER form of its signed attributes."""
+    der = der_signed_attributes(signer_info)
+    if der is None:
+        return True
+    try:
+        DefaultSignatureValidator().validate_signature(
+            signer_info["signature"].native,
+            der,
+            cert.public_key,
+            signer_info["signature_algorithm"],
+            context=SignatureValidationContext(
+                contextual_md_algorithm=signer_info["digest_algorithm"]["algorithm"].native,
+                prehashed=False,
+            ),
+        )
+    except InvalidSignature:
+        return False
+    except Exception:  # an algorithm the validator does not know: not this check's verdict
+        return True
+    return True
+
+
+def malformed_integers(encoded: bytes) -> int:
+    """How many INTEGERs in a DER/BER structure have a redundant leading octet.
+
+    X.690 §8.3.2 forbids them even in BER; strict CMS readers (Bouncy Castle,
+    so the EU DSS) refuse such a SignerInfo as unreadable, while asn1crypto
+    takes the value. A signature identified that way is malformed.
+    """
+    count = 0
+
+    def walk(start: int, end: int) -> None:
+        nonlocal count
+        pos = start
+        while pos + 2 <= end:
+            tag, first = encoded[pos], encoded[pos + 1]
+            pos += 2
+            if first & 0x80:
+                size = first & 0x7F
+                length = int.from_bytes(encoded[pos : pos + size], "big")
+                pos += size
+            else:
+                length = first
+            if first == 0x80 or pos + length > end:
+                return  # indefinite or truncated: not this check's concern
+            if tag == 0x02 and length > 1:
+                a, b = encoded[pos], encoded[pos + 1]
+                if (a == 0x00 and b < 0x80) or (a == 0xFF and b >= 0x80):
+                    count += 1
+            elif tag & 0x20:
+                walk(pos, pos + length)
+            pos += length
+
+    walk(0, len(encoded))
+    return count

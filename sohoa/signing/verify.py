@@ -66,6 +66,8 @@ from sohoa.signing.validation import (
     check_detached,
     check_doc_timestamp,
     check_enveloped,
+    holds_over_der,
+    malformed_integers,
 )
 from sohoa.vntime import VIETNAM, iso
 
@@ -516,6 +518,11 @@ async def _verify_signature(
         trust_problem = trust_problem or indication.name
     if indication == AdESFailure.HASH_FAILURE:
         intact = False
+    not_der = malformed = False
+    if intact and malformed_integers(sig.signer_info.dump()):
+        intact, trusted, malformed = False, False, True
+    elif intact and not holds_over_der(sig.signer_info, sig.signer_cert):
+        intact, trusted, not_der = False, False, True
     integrity = sig.summarise_integrity_info()
     coverage = _coverage_name(integrity["coverage"])
     changed_ok = bool(integrity["docmdp_ok"]) and coverage != "partial"
@@ -529,7 +536,17 @@ async def _verify_signature(
     if not intact:
         code, state = ExitCode.FAILED, "broken"
         message = "the signed bytes or the signature value do not match: the signature is broken"
-        if not checked.content_matches and status is not None:
+        if malformed:
+            message = (
+                "the signature's signer information is malformed (an INTEGER with a redundant "
+                "leading octet, X.690 §8.3.2): strict readers cannot read the signature"
+            )
+        elif not_der:
+            message = (
+                "the signature value does not verify over the DER encoding of its signed "
+                "attributes (RFC 5652 §5.4): the signer wrote them out of DER order"
+            )
+        elif not checked.content_matches and status is not None:
             message = "the content inside the signature is not the signed bytes of the file"
         elif checked.failure and status is None:
             message = f"the signature cannot be read: {checked.failure}"
