@@ -271,3 +271,23 @@ def test_ingest_beside_edits_and_checks_corrupts_nothing(tmp_path: Path) -> None
     assert_whole(archive, 4)
     assert sohoa("archive", "check", "--archive", str(archive)).returncode == 0
     assert sohoa("archive", "log", "--archive", str(archive), "--verify").returncode == 0
+
+
+@pytest.mark.parametrize(
+    "toml",
+    [
+        'dossier_pattern = "([unclosed"',
+        'dossier_pattern = "(a)(b)"',
+        "replica = 5",
+        'station = " "',
+    ],
+    ids=["not a regex", "groups without code", "replica not a path", "blank station"],
+)
+def test_bad_issue_11_settings_are_exit_4_before_any_page(tmp_path: Path, toml: str) -> None:
+    (scan,) = scans(tmp_path / "in", 1)
+    config = tmp_path / "sohoa.toml"
+    config.write_text(toml + "\n", encoding="utf-8")
+    result = sohoa("ingest", str(scan), "--archive", str(tmp_path / "a"), "--config", str(config))
+    assert result.returncode == 4, result.stderr
+    assert toml.split("=")[0].strip() in result.stderr
+    assert not (tmp_path / "a").exists()

@@ -473,3 +473,12 @@ def test_two_archives_opening_an_old_index_at_once_migrate_it_once(tmp_path: Pat
     first.close()
     second.close()
     assert os.path.exists(tmp_path / "a" / "index.sqlite")
+
+
+def test_the_defaults_implement_the_seams(tmp_path: Path) -> None:
+    from sohoa.archive.seams import ObjectStore, RecordStore
+
+    archive = Archive(tmp_path / "archive", create=True, replica=_replica(tmp_path))
+    assert isinstance(archive, RecordStore)
+    assert isinstance(archive.primary, ObjectStore) and isinstance(archive.replica, ObjectStore)
+    archive.close()

@@ -122,6 +122,7 @@ class Ingestor:
         self.level = preflight.signing_level(settings)
         preflight.free_space(settings.archive)
         preflight.replica(settings)
+        # The pipeline uses the archive through `seams.RecordStore` only.
         self.archive = Archive(
             settings.archive, create=True, replica=settings.replica, station=settings.station
         )
