@@ -430,3 +430,23 @@ def test_stamp_ink_before_the_organ_name_is_not_part_of_it() -> None:
     words[0] = dataclasses.replace(words[0], confidence=0.0)
     line = read_organ_line(Segment(tuple(words)))
     assert line is not None and line.text == "SỞ TƯ PHÁP" and line.score > 0.8
+
+
+def test_a_signer_name_with_a_misread_tone_is_not_given() -> None:
+    """`Vịnh` is a syllable, but the names say Vinh or Vĩnh: a stacked mark misread."""
+    from sohoa.metadata.names import read_person_name
+
+    found = read_person_name(["Hoàng", "Thanh", "Vịnh"])
+    assert found is not None and found.score < 0.5
+    sure = read_person_name(["Hoàng", "Thanh", "Vinh"])
+    assert sure is not None and sure.score == 1.0
+
+
+def test_a_doubled_letter_in_the_organ_part_is_put_right() -> None:
+    found = read_number(
+        ["Số:", "12/BC-CATT-PC06"],
+        type_abbreviation="BC",
+        cong_van=False,
+        organ_abbreviations=["CA", "CAT"],
+    )
+    assert found.notation == "BC-CAT-PC06"
