@@ -96,6 +96,8 @@ def ocr_fingerprint() -> str:
     for folder in ("sohoa/pipeline", "sohoa/ocr", "sohoa/scanners"):
         for file in sorted((REPO / folder).glob("*.py")):
             digest.update(file.read_bytes())
+    # The worker reads the handwritten số and day lines again (OcrPage.field_lines).
+    digest.update((REPO / "sohoa" / "metadata" / "handwriting.py").read_bytes())
     try:
         version = subprocess.run(
             ["tesseract", "--version"], capture_output=True, text=True, check=False

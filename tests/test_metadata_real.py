@@ -8,7 +8,9 @@ rendered with the bundled Vietnamese font for the line recognizer.
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
+from typing import Any
 
 from PIL import Image, ImageDraw, ImageFont
 
@@ -226,3 +228,225 @@ def test_a_number_without_its_notation_is_not_given() -> None:
     assert metadata.code_notation is None
     assert metadata.code_number is None
     assert metadata.issued_date == date(2024, 5, 12)
+
+
+# --- headings, trích yếu, organs and signers of real papers -------------------------------
+
+
+def test_old_and_collective_headings_name_the_type() -> None:
+    from sohoa.metadata.grammar import type_name_from_heading
+
+    for heading, name in (
+        ("QUYẾT ĐỊNH CỦA UỶ BAN NHÂN DÂN TỈNH", "Quyết định"),  # 1999
+        ("NGHỊ QUYẾT CỦA HỘI ĐỒNG QUẢN LÝ QUỸ", "Nghị quyết"),
+        ("THÔNG TƯ", "Thông tư"),  # a legal normative document: `08/2023/TT-BTC`
+        (",DUYÉT ĐỊNH", "Quyết định"),  # a stamp's ink before it, one letter misread
+    ):
+        found = type_name_from_heading(heading)
+        assert found is not None and found.name == name, heading
+    assert type_name_from_heading("CỦA HỘI ĐỒNG") is None
+
+
+def _page(lines: list[tuple[str, int, int]], width: int = 2000, height: int = 2800) -> Any:
+    words: list[OcrWord] = []
+    for number, (text, x, y) in enumerate(lines):
+        words += _line(text, x, y, line=number)
+    return ocr_page(width=width, height=height, words=words)
+
+
+def _top() -> list[tuple[str, int, int]]:
+    return [
+        ("BỘ TÀI CHÍNH", 330, 150),
+        ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 1000, 150),
+        ("Độc lập - Tự do - Hạnh phúc", 1150, 200),
+        ("Số: 08/2023/TT-BTC", 300, 300),
+        ("Hà Nội, ngày 07 tháng 02 năm 2023", 1050, 300),
+    ]
+
+
+def test_a_long_trich_yeu_keeps_its_wide_lines_and_stops_at_the_body() -> None:
+    """Five lines naming the repealed text in full, as wide as the body; then `Căn cứ`."""
+    subject = [
+        "Bãi bỏ Thông tư số 86/2016/TT-BTC ngày 20 tháng 6 năm 2016 của",
+        "Bộ trưởng Bộ Tài chính hướng dẫn một số nội dung về Quỹ dự phòng",
+        "rủi ro bồi thường thiệt hại về môi trường theo quy định tại Nghị",
+        "định số 19/2015/NĐ-CP ngày 14 tháng 2 năm 2015 của Chính phủ",
+        "quy định chi tiết thi hành Luật",
+    ]
+    lines = [*_top(), ("THÔNG TƯ", 920, 500)]
+    for i, text in enumerate(subject):
+        width = int(0.5 * 40 * len(text.replace(" ", ""))) + 20 * (len(text.split()) - 1)
+        lines.append((text, 1000 - width // 2, 560 + 50 * i))
+    lines.append(("Căn cứ Luật Ban hành văn bản quy phạm pháp luật ngày 22 tháng 6", 420, 900))
+    metadata = extract_metadata([_page(lines)])
+    assert metadata.type_name == "Thông tư"
+    assert metadata.subject == " ".join(subject)
+
+
+def test_a_trich_yeu_in_parentheses_under_a_collective_heading() -> None:
+    lines = [
+        *_top()[:3],
+        ("Số: 01/NQ-HĐQLQ", 300, 300),
+        ("Bình Thuận, ngày 18 tháng 02 năm 2025", 1050, 300),
+        ("NGHỊ QUYẾT CỦA HỘI ĐỒNG QUẢN LÝ QUỸ", 640, 500),
+        ("KHUYẾN HỌC TỈNH BÌNH THUẬN", 730, 545),
+        ("(Về việc sửa đổi Điều lệ Quỹ)", 720, 595),
+    ]
+    metadata = extract_metadata([_page(lines)])
+    assert metadata.type_name == "Nghị quyết"
+    assert metadata.subject == "Về việc sửa đổi Điều lệ Quỹ"
+
+
+def test_a_trich_yeu_cut_in_the_middle_of_a_phrase_is_not_given() -> None:
+    from sohoa.metadata.title import _ending
+
+    assert _ending("Quy định chức năng, nhiệm quyền hạn và") == 0.5
+    assert _ending("Quy định chức năng, nhiệm vụ của Sở Công Thương") == 1.0
+
+
+def test_vv_under_a_pen_mark_and_without_a_number_line() -> None:
+    lines = [
+        ("BỘ XÂY DỰNG", 330, 150),
+        ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 1000, 150),
+        ("Độc lập - Tự do - Hạnh phúc", 1150, 200),
+        ("Hà Nội, ngày 06 tháng 02 năm 2023", 1050, 300),
+        ("V/v góp ý dự thảo Quy trình", 240, 380),
+        ("làm sạch dữ liệu đất đai", 260, 425),
+        ("Kính gửi: Bộ Tài chính", 700, 600),
+    ]
+    metadata = extract_metadata([_page(lines)])  # no `Số:` line: the number was handwritten
+    assert metadata.organ_name == "BỘ XÂY DỰNG"
+    assert metadata.type_name == "Công văn"
+    assert metadata.subject == "góp ý dự thảo Quy trình làm sạch dữ liệu đất đai"
+
+
+def test_organ_words_resolved_by_the_phrase_they_make() -> None:
+    line = read_organ_words(["CONG", "AN", "TINH", "DAK", "LAK"], [0.9] * 5)
+    assert line.text == "CÔNG AN TỈNH ĐẮK LẮK" and line.score >= 0.65
+
+
+def test_a_unit_word_ending_a_parent_line_does_not_take_the_next_organ() -> None:
+    from sohoa.metadata.organ import split_organs
+
+    organs = split_organs(
+        [
+            read_organ_words(["HỘI", "KHUYẾN", "HỌC", "TỈNH"], [0.9] * 4),
+            read_organ_words(["HỘI", "ĐỒNG", "QL", "QUỸ", "KHUYẾN", "HỌC"], [0.9] * 6),
+        ]
+    )
+    assert (organs.parent, organs.organ) == ("HỘI KHUYẾN HỌC TỈNH", "HỘI ĐỒNG QL QUỸ KHUYẾN HỌC")
+    # A place after the unit still continues the line above it.
+    joined = split_organs(
+        [
+            read_organ_words(["CÔNG", "AN", "TỈNH"], [0.9] * 3),
+            read_organ_words(["ĐẮK", "LẮK"], [0.9] * 2),
+        ]
+    )
+    assert joined.organ == "CÔNG AN TỈNH ĐẮK LẮK"
+
+
+def test_a_rank_before_the_signer_is_not_part_of_the_name() -> None:
+    from sohoa.metadata.names import read_person_name
+
+    found = read_person_name(["Trung", "tá", "Ngô", "Văn", "Công"])
+    assert found is not None and found.name == "Ngô Văn Công"
+    found = read_person_name(["Thiếu", "tướng", "Nguyễn", "Văn", "Long"])
+    assert found is not None and found.name == "Nguyễn Văn Long"
+
+
+def test_the_signer_of_a_letter_before_its_appendix() -> None:
+    """A one-page letter and a Phụ lục of several pages: the signer is on page 1."""
+    letter = _page(
+        [
+            *_top(),
+            ("Nơi nhận:", 260, 1600),
+            ("KT. BỘ TRƯỞNG", 1150, 1600),
+            ("- Như trên;", 260, 1650),
+            ("THỨ TRƯỞNG", 1160, 1650),
+            ("- Lưu: VT.", 260, 1700),
+            ("Cao Anh Tuấn", 1160, 1900),
+        ]
+    )
+    appendix = [
+        _page(
+            [
+                (f"{i}. Nội dung thực hiện theo kế hoạch của các sở ngành", 300, 300 + 60 * i)
+                for i in range(20)
+            ]
+        )
+        for _ in range(3)
+    ]
+    appendix = [dataclasses.replace(p, index=i + 1) for i, p in enumerate(appendix)]
+    metadata = extract_metadata([letter, *appendix])
+    assert metadata.signer_full_name == "Cao Anh Tuấn"
+    assert metadata.signer_position == "THỨ TRƯỞNG"
+
+
+def test_the_notation_is_checked_by_the_second_reader() -> None:
+    """Tesseract lost the ký hiệu (`/§GDĐT-CTYTT`); the recognizer read `SGDDT-CTrTT`
+    without diacritics: the organ's initials give its Đ back."""
+    lines = [
+        ("UBND THÀNH PHỐ ĐÀ NẴNG", 230, 150),
+        ("SỞ GIÁO DỤC VÀ ĐÀO TẠO", 230, 200),
+        ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 1000, 150),
+        ("Độc lập - Tự do - Hạnh phúc", 1150, 200),
+        ("Đà Nẵng, ngày 26 tháng 7 năm 2020", 1050, 300),
+        ("V/v phòng chống dịch bệnh", 240, 360),
+    ]
+    page = _page(lines)
+    words = [*page.words, *_line("Số: 1906 /§GDĐ-CTYTT", 300, 300, conf=40, line=99)]
+    number_line = FieldLine("number", "line", "S:1906/SGDDT-CTrTT", (0.97,) * 18)
+    digits = FieldLine("number", "digits", "1906", (0.99,) * 4)
+    page = dataclasses.replace(page, words=tuple(words), field_lines=(number_line, digits))
+    metadata = extract_metadata([page])
+    assert (metadata.code_number, metadata.code_notation) == ("1906", "SGDĐT-CTrTT")
+    # A part the grammar cannot vouch for, with a D (Đ or D?), is not taken from it.
+    other = FieldLine("number", "line", "S:1906/SGDDT-PDT", (0.97,) * 16)
+    page = dataclasses.replace(page, field_lines=(other, digits))
+    assert extract_metadata([page]).code_notation is None
+
+
+def test_a_unit_named_by_what_it_is_under_its_parent() -> None:
+    from sohoa.metadata.organ import split_organs
+
+    organs = split_organs(
+        [
+            read_organ_words(["BỘ", "TƯ", "PHÁP"], [0.93] * 3),
+            read_organ_words(["VĂN", "PHÒNG"], [0.96] * 2),
+        ]
+    )
+    assert (organs.parent, organs.organ) == ("BỘ TƯ PHÁP", "VĂN PHÒNG")
+    assert organs.organ_score >= 0.9
+    # Alone, with no parent line above, `VĂN PHÒNG` is a name cut short.
+    alone = split_organs([read_organ_words(["VĂN", "PHÒNG"], [0.96] * 2)])
+    assert alone.organ_score < 0.5
+
+
+def test_stamp_ink_before_the_organ_name_is_not_part_of_it() -> None:
+    from sohoa.metadata.layout import Segment
+    from sohoa.metadata.organ import read_organ_line
+
+    words = _line("TT” SỞ TƯ PHÁP", 280, 190)
+    words[0] = dataclasses.replace(words[0], confidence=0.0)
+    line = read_organ_line(Segment(tuple(words)))
+    assert line is not None and line.text == "SỞ TƯ PHÁP" and line.score > 0.8
+
+
+def test_a_signer_name_with_a_misread_tone_is_not_given() -> None:
+    """`Vịnh` is a syllable, but the names say Vinh or Vĩnh: a stacked mark misread."""
+    from sohoa.metadata.names import read_person_name
+
+    found = read_person_name(["Hoàng", "Thanh", "Vịnh"])
+    assert found is not None and found.score < 0.5
+    sure = read_person_name(["Hoàng", "Thanh", "Vinh"])
+    assert sure is not None and sure.score == 1.0
+
+
+def test_a_doubled_letter_in_the_organ_part_is_put_right() -> None:
+    found = read_number(
+        ["Số:", "12/BC-CATT-PC06"],
+        type_abbreviation="BC",
+        cong_van=False,
+        organ_abbreviations=["CA", "CAT"],
+    )
+    assert found.notation == "BC-CAT-PC06"

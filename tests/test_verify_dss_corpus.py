@@ -3,7 +3,7 @@
 Each file comes with the exit class and level the DSS project's own tests
 assert (manifest.json). The held-out half is scored independently with
 `run.sh`; here the same rules: no crash (a verdict for every file, exit
-0–3), no false accept beyond the one class we could not reproduce, and
+0–3), no false accept, and
 agreement on at least 90% of the decidable files. In-process, the 70 files
 take about half a minute instead of the 40 s+ of one process per file.
 """
@@ -71,10 +71,7 @@ def test_dss_dev_corpus_no_crash_no_false_accept_90_percent() -> None:
         if row["expected_exit"] == ExitCode.FAILED and code in (0, 2) and code not in accepted:
             false_accepts.append(row["file"])
     assert not crashes, crashes
-    # One signature (dss-818, first of five) EU DSS calls HASH_FAILURE while its digest,
-    # signature value, signing-certificate attribute and time-stamp all check out here:
-    # a known gap, not a pass. Any other false accept fails this test.
-    assert len(false_accepts) <= 1, false_accepts
+    assert false_accepts == []
     assert agree >= 0.9 * decidable, (agree, decidable, disagreements)
     assert agree >= AGREE_FLOOR, (agree, decidable, disagreements)
     assert level_agree >= LEVEL_FLOOR, (level_agree, level_stated, level_misses)

@@ -190,11 +190,11 @@ def test_verify_without_files_is_a_usage_error_and_a_non_archive_is_refused(
     plain = tmp_path / "plain"
     plain.mkdir()
     result = run("verify", "--archive", str(plain), "--all", cwd=tmp_path)
-    assert result.returncode == 4
+    assert result.returncode == 3  # a usage error, as for every command (README, exit codes)
     assert "not a sohoa archive" in " ".join(result.stderr.split())
     assert list(plain.iterdir()) == [] and sorted(p.name for p in tmp_path.iterdir()) == ["plain"]
     missing = run("verify", "--archive", str(tmp_path / "none"), "--all", cwd=tmp_path)
-    assert missing.returncode == 4 and not (tmp_path / "none").exists()
+    assert missing.returncode == 3 and not (tmp_path / "none").exists()
 
 
 def test_at_is_read_as_vietnam_time(forged, tmp_path: Path) -> None:

@@ -14,14 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sohoa.errors import ArchiveError, ConfigError
-
-INDEX = "index.sqlite"
-
-
-def is_archive(root: Path) -> bool:
-    """True when `root` holds a sohoa index and an objects folder."""
-    return (root / INDEX).is_file() and (root / "objects").is_dir()
+from sohoa.archive.layout import INDEX, is_archive
+from sohoa.errors import ArchiveError, UsageError
 
 
 @dataclass(frozen=True)
@@ -41,7 +35,7 @@ class ArchiveView:
     def __init__(self, root: Path) -> None:
         self.root = Path(root).absolute()
         if not is_archive(self.root):
-            raise ConfigError(
+            raise UsageError(
                 f"{self.root}: not a sohoa archive (no {INDEX} and objects/)",
                 hint="give the folder that `sohoa ingest --archive` wrote",
             )

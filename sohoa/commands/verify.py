@@ -86,7 +86,7 @@ def verify(
         raise UsageError("--all needs an archive", hint="give --archive DIR")
     view = None
     if home is not None and (archive is not None or is_archive(home)):
-        view = ArchiveView(home)  # a named folder that is not an archive: exit 4
+        view = ArchiveView(home)  # a named folder that is not an archive: exit 3
     if all_archive and view is not None:
         targets += [item.pdf for item in view.pdfs()]
     if not targets:

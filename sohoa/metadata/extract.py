@@ -20,8 +20,20 @@ from dataclasses import dataclass
 from typing import Any
 
 from sohoa.metadata.dates import read_month_year
-from sohoa.metadata.grammar import CONG_VAN, TYPE_ABBREVIATIONS, TYPE_NAMES, initials_options
-from sohoa.metadata.handwriting import choose_date, choose_number, date_part, number_reading
+from sohoa.metadata.grammar import (
+    CONG_VAN,
+    TYPE_ABBREVIATIONS,
+    TYPE_NAMES,
+    initials_options,
+    same_symbol,
+)
+from sohoa.metadata.handwriting import (
+    choose_date,
+    choose_number,
+    date_part,
+    notation_reading,
+    number_reading,
+)
 from sohoa.metadata.layout import Segment, segments, text_column
 from sohoa.metadata.numbers import NumberReading, read_number
 from sohoa.metadata.organ import Organs, read_organ_line, split_organs
@@ -86,7 +98,7 @@ def _first_page(page: OcrPage) -> dict[str, Field]:
         out["code_number"] = Field(
             *choose_number(digits.value, digits.score, ocr, number_reading(page))
         )
-        out["code_notation"] = Field(number.notation, combine(ocr, number.notation_evidence))
+        out["code_notation"] = _notation(page, number, ocr, title, organs)
     date = _issued_date(page, header)
     if date is not None:
         out["issued_date"] = date
@@ -103,6 +115,33 @@ def _number_confidence(segment: Segment | None) -> float:
         return 0.0
     words = segment.words[1:] or segment.words
     return words[0].confidence / 100.0
+
+
+def _notation(
+    page: OcrPage, number: NumberReading, ocr: float, title: Title, organs: Organs
+) -> Field:
+    """The ký hiệu as Tesseract read it, checked by the line recognizer's reading of the
+    same line (no diacritics there: `SGDDT` for `SGDĐT`). Two readers that agree vouch
+    for each other; where Tesseract's is lost, the recognizer's is taken when the
+    grammar vouches for each part of it (the heading's type, the organ's initials)."""
+    other = notation_reading(page)
+    if number.notation is not None:
+        score = combine(ocr, number.notation_evidence)
+        if other is not None and same_symbol(other[0], number.notation.split("/")[-1]):
+            score = combine(score, 0.6 * other[1])
+        return Field(number.notation, score)
+    if other is None:
+        return _UNKNOWN
+    reading = read_number(
+        ["Số:", f"0/{other[0]}"],
+        type_abbreviation=TYPE_NAMES.get(title.type_name or ""),
+        cong_van=title.cong_van,
+        organ_abbreviations=initials_options(organs.organ or ""),
+        vouched_only=True,
+    )
+    if reading.notation is None:
+        return _UNKNOWN
+    return Field(reading.notation, combine(other[1] * 0.8, reading.notation_evidence))
 
 
 def _issued_date(page: OcrPage, header: Header) -> Field | None:
@@ -197,14 +236,19 @@ def _number_and_type(
 
 
 def _last_page(pages: Sequence[OcrPage], unit_codes: Sequence[str]) -> dict[str, Field]:
-    """Signer block and Nơi nhận, on the last page that has them."""
-    for page in reversed(pages[-2:] if len(pages) > 1 else pages):
+    """Signer block and Nơi nhận, on the last page that has them; before a Phụ lục (a letter
+    of one page and an appendix of five) on the last page that has `Nơi nhận:`."""
+    last = list(reversed(pages[-2:]))
+    earlier = list(reversed(pages[:-2]))
+    for page in last + earlier:
         found = segments(page)
         if not found:
             continue
         column = text_column(page, found)
         signer = read_signer(found, column)
         if signer is None or (signer.label is None and signer.full_name is None):
+            continue
+        if any(page is p for p in earlier) and signer.label is None:
             continue
         out = _signer_fields(signer)
         recipients = read_recipients(found, signer.label, column, unit_codes)
@@ -253,5 +297,11 @@ def _decide(fields: dict[str, Field]) -> DocumentMetadata:
         # part of it, and a part is not given (issue 10).
         values["code_number"] = None
         confidence.pop("code_number", None)
-    needs_review = bool(unsure_fields(values, confidence))
+    # The Nơi nhận list is kept as read; on real papers it is half stamps and pen, and a
+    # list given but unsure does not alone send a document to a clerk (`sohoa review`
+    # lists it); a list not given does.
+    unsure = set(unsure_fields(values, confidence))
+    if values["recipients"] is not None:
+        unsure.discard("recipients")
+    needs_review = bool(unsure)
     return DocumentMetadata(**values, confidence=confidence, needs_review=needs_review)

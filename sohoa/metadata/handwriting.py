@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -28,9 +28,14 @@ from sohoa.metadata.layout import Segment, segments, text_column
 from sohoa.metadata.review import combine
 from sohoa.metadata.zones import find_header
 from sohoa.models import FieldLine, OcrPage
+from sohoa.ocr.lines import LineReading
 
 #: How much of the line height to add around a line crop (handwriting rises above it).
 _PAD_ABOVE, _PAD_BELOW, _PAD_SIDE = 0.7, 0.5, 0.6
+#: How far inside the characters around a field its crops start and end (× line height,
+#: left and right): where a character stands is known to a few pixels, and a handwritten
+#: digit leans into the `/` after it, so the field is cut three ways.
+_MARGINS = ((0.2, 0.0), (0.2, 0.2), (0.4, 0.1))
 
 
 # --- worker side: find the lines, read them --------------------------------------------
@@ -41,29 +46,38 @@ def read_field_lines(image: Image.Image, page: OcrPage) -> tuple[FieldLine, ...]
     whole and each field alone (`image` is the OCR image the word boxes live in)."""
     from sohoa.ocr.lines import recognizer
 
+    return tuple(line for line, _ in field_crops(image, page, recognizer().read))
+
+
+def field_crops(
+    image: Image.Image, page: OcrPage, read: Callable[[Image.Image], LineReading]
+) -> list[tuple[FieldLine, Image.Image]]:
+    """Each reading with the crop it was read from (bench/bench_handwriting.py gives the
+    same crops to other recognizers)."""
     found = segments(page)
     if not found:
-        return ()
+        return []
     header = find_header(page, found, text_column(page, found))
-    read = recognizer().read
-    out: list[FieldLine] = []
+    out: list[tuple[FieldLine, Image.Image]] = []
     for field, segment in (("number", header.number), ("date", header.date)):
         if segment is None:
             continue
-        box = _line_box(segment, image)
-        crop = image.crop(box)
+        crop = image.crop(_line_box(segment, image))
         line = read(crop)
-        out.append(FieldLine(field, "line", line.text, line.probabilities))
+        out.append((FieldLine(field, "line", line.text, line.probabilities), crop))
         spans = _number_span(line.text) if field == "number" else _date_spans(line.text)
         for name, (before, after) in spans.items():
-            # From just right of the character before the field to just left of the one after.
-            left = line.positions[before] * crop.width + 0.2 * segment.height
-            right = line.positions[after] * crop.width - 0.2 * segment.height
-            if right - left < 0.5 * segment.height:
-                continue
-            part = read(crop.crop((int(left), 0, int(right), crop.height)))
-            out.append(FieldLine(field, name, part.text, part.probabilities))
-    return tuple(out)
+            # From just right of the character before the field to just left of the one
+            # after; any of the cuts may agree with the line.
+            for left_margin, right_margin in _MARGINS:
+                left = line.positions[before] * crop.width + left_margin * segment.height
+                right = line.positions[after] * crop.width - right_margin * segment.height
+                if right - left < 0.5 * segment.height:
+                    continue
+                part_image = crop.crop((int(left), 0, int(right), crop.height))
+                part = read(part_image)
+                out.append((FieldLine(field, name, part.text, part.probabilities), part_image))
+    return out
 
 
 def _line_box(segment: Segment, image: Image.Image) -> tuple[int, int, int, int]:
@@ -128,44 +142,78 @@ class DigitsReading:
 
 def _digits_of(text: str, probabilities: Sequence[float]) -> tuple[str, tuple[float, ...]] | None:
     """The digits of a field and the probability of each (spaces between handwritten
-    digits dropped); None when anything but digits was read there."""
+    digits dropped, and the edge of a neighbour's `:` or `/` cut with the field); None
+    when anything but digits was read there."""
     kept = [(c, p) for c, p in zip(text, probabilities, strict=True) if not c.isspace()]
+    while kept and kept[0][0] in _EDGES:
+        kept = kept[1:]
+    while kept and kept[-1][0] in _EDGES:
+        kept = kept[:-1]
     if not kept or not all(c.isdigit() for c, _ in kept):
         return None
     return "".join(c for c, _ in kept), tuple(p for _, p in kept)
 
 
+_EDGES = ":;/.,|'"
+
+
 def _agree(
-    line: tuple[str, tuple[float, ...]] | None, alone: tuple[str, tuple[float, ...]] | None
+    line: tuple[str, tuple[float, ...]] | None, alone: Sequence[FieldLine]
 ) -> DigitsReading | None:
-    """The digits both readings give, as sure as the least sure digit (each digit's
-    probability the mean of its two readings')."""
-    if line is None or alone is None or line[0] != alone[0]:
+    """The digits the line and a crop of the field alone both give, as sure as the least
+    sure digit (each digit's probability the mean of its two readings'); the surest crop."""
+    if line is None:
         return None
-    both = [(a + b) / 2 for a, b in zip(line[1], alone[1], strict=True)]
-    return DigitsReading(line[0], min(both))
+    found = []
+    for part in alone:
+        reading = _digits_of(part.text, part.probabilities)
+        if reading is not None and reading[0] == line[0]:
+            both = [(a + b) / 2 for a, b in zip(line[1], reading[1], strict=True)]
+            found.append(DigitsReading(line[0], min(both)))
+    return max(found, key=lambda r: r.confidence, default=None)
 
 
-def _lines(page: OcrPage, field: str) -> dict[str, FieldLine]:
-    return {f.crop: f for f in page.field_lines if f.field == field}
+def _readings(page: OcrPage, field: str, crop: str) -> list[FieldLine]:
+    return [f for f in page.field_lines if f.field == field and f.crop == crop]
 
 
 def number_reading(page: OcrPage) -> DigitsReading | None:
     """The số as the line and the number read alone both give it, or None."""
-    lines = _lines(page, "number")
-    line, alone = lines.get("line"), lines.get("digits")
-    if line is None or alone is None:
+    lines = _readings(page, "number", "line")
+    if not lines:
         return None
-    return _agree(_between(line, _number_span(line.text).get("digits")), _alone(alone))
+    span = _number_span(lines[0].text).get("digits")
+    return _agree(_between(lines[0], span), _readings(page, "number", "digits"))
+
+
+def notation_reading(page: OcrPage) -> tuple[str, float] | None:
+    """The ký hiệu as the recognizer read it on the `Số:` line (after the first `/`, no
+    diacritics), and its least sure character's probability."""
+    lines = _readings(page, "number", "line")
+    if not lines or "/" not in lines[0].text:
+        return None
+    line = lines[0]
+    start = line.text.index("/") + 1
+    kept = [
+        (c, p)
+        for c, p in zip(line.text[start:], line.probabilities[start:], strict=True)
+        if not c.isspace()
+    ]
+    while kept and not kept[-1][0].isalnum():
+        kept = kept[:-1]
+    text = "".join(c for c, _ in kept)
+    if not re.fullmatch(r"[A-Za-z0-9]+(?:[-/][A-Za-z0-9]+)*", text):
+        return None
+    return text, min(p for _, p in kept)
 
 
 def date_part(page: OcrPage, part: str) -> DigitsReading | None:
     """The day or the month ("day", "month") as the line and the part alone both give it."""
-    lines = _lines(page, "date")
-    line, alone = lines.get("line"), lines.get(part)
-    if line is None or alone is None:
+    lines = _readings(page, "date", "line")
+    if not lines:
         return None
-    return _agree(_between(line, _date_spans(line.text).get(part)), _alone(alone))
+    span = _date_spans(lines[0].text).get(part)
+    return _agree(_between(lines[0], span), _readings(page, "date", part))
 
 
 def _between(line: FieldLine, span: tuple[int, int] | None) -> tuple[str, tuple[float, ...]] | None:
@@ -173,10 +221,6 @@ def _between(line: FieldLine, span: tuple[int, int] | None) -> tuple[str, tuple[
         return None
     before, after = span
     return _digits_of(line.text[before + 1 : after], line.probabilities[before + 1 : after])
-
-
-def _alone(part: FieldLine) -> tuple[str, tuple[float, ...]] | None:
-    return _digits_of(part.text, part.probabilities)
 
 
 # --- the decision: printed reading, handwritten reading, or nothing ---------------------

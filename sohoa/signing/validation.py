@@ -33,8 +33,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from asn1crypto import cms, core, x509
 from asn1crypto import parser as asn1_parser
-from asn1crypto import x509
+from cryptography.exceptions import InvalidSignature
 from pyhanko.sign.ades.report import AdESSubIndic
 from pyhanko.sign.validation import async_validate_pdf_signature, generic_cms
 from pyhanko.sign.validation.ades import ades_lta_validation, ades_with_time_validation
@@ -59,6 +60,10 @@ from pyhanko_certvalidator.policy_decl import (
 )
 from pyhanko_certvalidator.registry import SimpleTrustManager
 from pyhanko_certvalidator.revinfo.archival import CRLContainer, OCSPContainer
+from pyhanko_certvalidator.sig_validate import (
+    DefaultSignatureValidator,
+    SignatureValidationContext,
+)
 
 from sohoa.signing.levels import DssContent, signature_timestamp_token
 from sohoa.signing.signer import SIGNING_KEY_USAGES
@@ -277,7 +282,7 @@ def _byte_range_bytes(sig: EmbeddedPdfSignature) -> bytes:
 MAX_DEPTH = 64
 
 
-def malformed_integers(der: bytes) -> list[str]:
+def malformed_integer_places(der: bytes) -> list[str]:
     """Where `der` (a CMS ContentInfo) holds an INTEGER that is not minimally encoded.
 
     X.690 §8.3.2 forbids a first byte that only repeats the sign of the next
@@ -338,7 +343,7 @@ def _part_name(path: tuple[tuple[int, int, int], ...]) -> str:
 
 def cms_encoding_problem(der: bytes) -> str | None:
     """A sentence saying why the CMS `der` is not a sound encoding, or None."""
-    places = malformed_integers(der)
+    places = malformed_integer_places(der)
     if not places:
         return None
     unique = list(dict.fromkeys(places))
@@ -364,6 +369,60 @@ async def check_doc_timestamp(sig: EmbeddedPdfSignature, ev: Evidence) -> Docume
     return DocumentTimestampStatus(**kwargs)
 
 
+def _der_length(n: int) -> bytes:
+    if n < 0x80:
+        return bytes([n])
+    body = n.to_bytes((n.bit_length() + 7) // 8, "big")
+    return bytes([0x80 | len(body)]) + body
+
+
+def der_signed_attributes(signer_info: cms.SignerInfo) -> bytes | None:
+    """The DER form of the signed attributes when the signature carries another, else None.
+
+    RFC 5652 §5.4: the signature value is computed over the DER encoding of the
+    SET OF signed attributes, whose elements DER sorts by their encodings. Some
+    signers wrote the attributes in their own order and signed that; a strict
+    verifier (the EU DSS, issue DSS-818) re-encodes in DER, and their signature
+    then fails. pyHanko tolerates the deviation, so it is checked here.
+    """
+    attrs = signer_info["signed_attrs"]
+    if attrs is core.VOID or not len(attrs):
+        return None
+    received = attrs.untag().dump()
+    elements = [attr.dump() for attr in attrs]
+    body = b"".join(sorted(elements))
+    der = b"\x31" + _der_length(len(body)) + body
+    return None if der == received else der
+
+
+def holds_over_der(signer_info: cms.SignerInfo, cert: x509.Certificate) -> bool:
+    """Whether the signature value verifies over the DER form of its signed attributes."""
+    der = der_signed_attributes(signer_info)
+    if der is None:
+        return True
+    try:
+        DefaultSignatureValidator().validate_signature(
+            signer_info["signature"].native,
+            der,
+            cert.public_key,
+            signer_info["signature_algorithm"],
+            context=SignatureValidationContext(
+                contextual_md_algorithm=signer_info["digest_algorithm"]["algorithm"].native,
+                prehashed=False,
+            ),
+        )
+    except InvalidSignature:
+        return False
+    except Exception:  # an algorithm the validator does not know: not this check's verdict
+        return True
+    return True
+
+
+def malformed_integers(encoded: bytes) -> int:
+    """How many INTEGERs in a BER structure have a redundant leading octet (X.690 §8.3.2)."""
+    return len(malformed_integer_places(encoded))
+
+
 __all__ = [
     "DETACHED_SUBFILTERS",
     "SHA1_SUBFILTER",
@@ -374,6 +433,9 @@ __all__ = [
     "check_enveloped",
     "classic_context",
     "cms_encoding_problem",
+    "der_signed_attributes",
+    "holds_over_der",
     "key_usage",
+    "malformed_integer_places",
     "malformed_integers",
 ]

@@ -62,6 +62,7 @@ from sohoa.signing.validation import (
     check_doc_timestamp,
     check_enveloped,
     cms_encoding_problem,
+    holds_over_der,
 )
 from sohoa.vntime import VIETNAM, iso
 
@@ -515,6 +516,10 @@ async def _verify_signature(
         trust_problem = trust_problem or indication.name
     if indication == AdESFailure.HASH_FAILURE:
         intact = False
+    # (malformed INTEGERs anywhere in the CMS were refused before, by cms_encoding_problem)
+    not_der = False
+    if intact and not holds_over_der(sig.signer_info, sig.signer_cert):
+        intact, trusted, not_der = False, False, True
     integrity = sig.summarise_integrity_info()
     coverage = _coverage_name(integrity["coverage"])
     changed_ok = bool(integrity["docmdp_ok"]) and coverage != "partial"
@@ -528,7 +533,12 @@ async def _verify_signature(
     if not intact:
         code, state = ExitCode.FAILED, "broken"
         message = "the signed bytes or the signature value do not match: the signature is broken"
-        if not checked.content_matches and status is not None:
+        if not_der:
+            message = (
+                "the signature value does not verify over the DER encoding of its signed "
+                "attributes (RFC 5652 §5.4): the signer wrote them out of DER order"
+            )
+        elif not checked.content_matches and status is not None:
             message = "the content inside the signature is not the signed bytes of the file"
         elif checked.failure and status is None:
             message = f"the signature cannot be read: {checked.failure}"
