@@ -3,9 +3,10 @@
 Each file comes with the exit class and level the DSS project's own tests
 assert (manifest.json). The held-out half is scored independently with
 `run.sh`; here the same rules: no crash (a verdict for every file, exit
-0–3), no false accept, and
-agreement on at least 90% of the decidable files. In-process, the 70 files
-take about half a minute instead of the 40 s+ of one process per file.
+0–3), no false accept, agreement on at least 90% of the decidable files and
+no fewer files in agreement, exit and level, than reached less one. In-process,
+the 70 files take about half a minute instead of the 40 s+ of one process
+per file.
 """
 
 from __future__ import annotations
@@ -21,9 +22,10 @@ from sohoa.signing.verify import verify_file
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "dss-dev"
 
-#: Reached on the dev half (issue 8b): 61 of 62 decidable files, 18 of 19
-#: stated levels; the floors leave one file of slack each.
-AGREE_FLOOR = 60
+#: Reached on the dev half: 62 of 62 decidable files, 18 of 19 stated levels
+#: (the one left: DSS's test trusts an issuing CA the file gives no status
+#: for, see test_verify_levels); the floors leave one file of slack each.
+AGREE_FLOOR = 61
 LEVEL_FLOOR = 17
 
 pytestmark = [
