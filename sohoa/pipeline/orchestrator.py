@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sohoa import preflight
+from sohoa.archive.dossiers import check_code, code_for, link
 from sohoa.archive.store import AlreadyArchived, Archive, document_id_for
 from sohoa.config import Settings
 from sohoa.errors import (
@@ -104,19 +105,27 @@ class Ingestor:
         *,
         keep_intermediates: Path | None = None,
         page_function: PageFunction | None = None,
+        dossier: str | None = None,
     ) -> None:
         """Check everything a batch needs besides its inputs, before any page is read.
 
         Raises ConfigError (exit 4) or an EnvironmentProblem (exit 5): a wrong
         language, a level without a TSA, an unusable identity, a TSA that does not
-        answer, a full disk. `page_function` replaces the workers' `process_page` (tests).
+        answer, a full disk, a replica that cannot be written. `page_function` replaces
+        the workers' `process_page` (tests). `dossier`: the mã hồ sơ of every document
+        of the batch (else each one's QR code or name, `archive/dossiers.py`).
         """
         self.settings = settings
         self.page_function = page_function
+        self.dossier = check_code(dossier) if dossier else None
         tessdata = preflight.ocr_languages(settings)
         self.level = preflight.signing_level(settings)
         preflight.free_space(settings.archive)
-        self.archive = Archive(settings.archive, create=True)
+        preflight.replica(settings)
+        # The pipeline uses the archive through `seams.RecordStore` only.
+        self.archive = Archive(
+            settings.archive, create=True, replica=settings.replica, station=settings.station
+        )
         try:
             self.identity: SigningIdentity = load_identity(settings, self.archive.root)
             self.trust_roots = trust_roots_for(settings, self.archive.root)
@@ -223,7 +232,7 @@ class Ingestor:
             sha = job.document.sha256
             existing = self.archive.find(sha)
             if existing is not None:
-                job.outcome = Duplicate(source.path, existing.document_id, existing.pdf)
+                job.outcome = self._duplicate(source.path, existing)
             elif sha in seen:  # the same input twice in one batch
                 document_id = document_id_for(sha)
                 job.outcome = Duplicate(
@@ -253,12 +262,20 @@ class Ingestor:
         try:
             record = self.finish_document(job.document, pages)
         except AlreadyArchived as done:
-            return Duplicate(job.source.path, done.record.document_id, done.record.pdf)
+            return self._duplicate(job.source.path, done.record)
         except SohoaError as exc:
             if _stops_the_batch(exc):
                 raise
             return self._quarantine(job, str(exc), move_rejected)
         return Archived(source=job.source.path, record=record, rule=job.source.rule)
+
+    def _duplicate(self, source: Path, record: ArchiveRecord) -> Duplicate:
+        """Log the duplicate; link the archived document to the dossier this input names."""
+        self.archive.log("duplicate", record.document_id, {"source": str(source)})
+        found = code_for(self.dossier, (), source, self.settings.dossier_pattern)
+        if found is not None:
+            link(self.archive, found[0], [record.document_id], origin=found[1])
+        return Duplicate(source, record.document_id, record.pdf)
 
     def finish_document(self, document: ScannedDocument, pages: Sequence[OcrPage]) -> ArchiveRecord:
         """The parent's part for one document: extract → PDF/A → sign → verify → store.
@@ -294,6 +311,7 @@ class Ingestor:
                     f"{document.source}: the signed PDF did not verify: {verdict.status}"
                 )
             warnings = sorted({w for p in pages for w in p.warnings})
+            codes = [code for page in pages for code in page.codes]
             return self.archive.store(
                 document,
                 pages,
@@ -301,6 +319,9 @@ class Ingestor:
                 signed,
                 review_confidence=self.settings.review_confidence,
                 extra={"warnings": warnings},
+                dossier=code_for(
+                    self.dossier, codes, document.source, self.settings.dossier_pattern
+                ),
             )
         except OSError as exc:
             raise disk_error(exc, self.archive.root) or PdfError(
