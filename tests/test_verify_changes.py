@@ -301,8 +301,12 @@ def test_comment_also_used_elsewhere_cannot_be_rewritten_as_a_comment(tmp_path, 
 # --------------------------------------------------------------------------- structure tree
 
 
-def _retag(*, content: bytes | None = None, actual_text: str | None = None):
-    """What iText does around a new field: a /Form element, the parent tree rebuilt."""
+def _retag(*, content: bytes | None = None, actual_text: str | None = None, in_place=False):
+    """What iText does around a new field: a /Form element, the parent tree rebuilt.
+
+    `in_place`: as Acrobat does, rewrite the existing parent tree and leave the
+    tree's root as it was.
+    """
 
     def change(w: IncrementalPdfFileWriter) -> None:
         page_ref, page = _page(w)
@@ -331,9 +335,14 @@ def _retag(*, content: bytes | None = None, actual_text: str | None = None):
         nums = generic.ArrayObject(
             [generic.NumberObject(0), w.add_object(generic.ArrayObject([para_ref]))]
         )
-        tree["/ParentTree"] = w.add_object(generic.DictionaryObject({pdf_name("/Nums"): nums}))
-        tree["/ParentTreeNextKey"] = generic.NumberObject(2)
-        w.mark_update(tree_ref)
+        if in_place:
+            parent_tree = tree.raw_get("/ParentTree")
+            parent_tree.get_object()["/Nums"] = nums
+            w.mark_update(parent_tree)
+        else:
+            tree["/ParentTree"] = w.add_object(generic.DictionaryObject({pdf_name("/Nums"): nums}))
+            tree["/ParentTreeNextKey"] = generic.NumberObject(2)
+            w.mark_update(tree_ref)
         if actual_text is not None:
             para_ref.get_object()["/ActualText"] = generic.TextStringObject(actual_text)
             w.mark_update(para_ref)
@@ -347,8 +356,12 @@ def _retag(*, content: bytes | None = None, actual_text: str | None = None):
     return change
 
 
-def test_structure_tree_rebuilt_around_a_new_element_is_not_a_change(tmp_path, demo) -> None:
-    retagged = _update(_signed(tmp_path, demo, tagged=True), tmp_path / "retag.pdf", _retag())
+@pytest.mark.parametrize("in_place", [False, True])
+def test_structure_tree_rebuilt_around_a_new_element_is_not_a_change(
+    tmp_path, demo, in_place: bool
+) -> None:
+    signed = _signed(tmp_path, demo, tagged=True)
+    retagged = _update(signed, tmp_path / "retag.pdf", _retag(in_place=in_place))
     verdict = _verdict(retagged, demo)
     assert verdict.exit_code == ExitCode.OK, verdict.to_json()
     (later,) = verdict.signatures[0].later_revisions

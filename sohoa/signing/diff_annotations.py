@@ -124,7 +124,7 @@ def _leaf_pages(old: HistoricalResolver, new: HistoricalResolver) -> Iterator[tu
         if depth > 64:
             raise SuspiciousModification("the page tree is too deep")
         if not isinstance(old_node, generic.IndirectObject) or old_node != new_node:
-            raise SuspiciousModification("the page tree was replaced after signing")
+            raise SuspiciousModification("pages were replaced or reordered after signing")
         node = old_node.get_object()
         if raw(node, "/Type") != "/Pages":
             number += 1
@@ -158,10 +158,13 @@ class AnnotationRule(FieldMDPRule):
             return
         widgets = _new_signature_widgets(context)
         for number, page_ref in _leaf_pages(old, new):
-            old_page, new_page = old(page_ref), new(page_ref)
-            _old_annots, annots_ref = _annots(new_page, f"page {number}")
-            if page_ref in touched or (annots_ref is not None and annots_ref in touched):
-                yield from self._page(old, new, number, page_ref, old_page, new_page, widgets)
+            new_page = new(page_ref)
+            annots = raw(new_page, "/Annots")
+            annots_touched = (
+                isinstance(annots, generic.IndirectObject) and annots.reference in touched
+            )
+            if page_ref in touched or annots_touched:
+                yield from self._page(old, new, number, page_ref, old(page_ref), new_page, widgets)
 
     @staticmethod
     def _touches_pages(old: HistoricalResolver, new: HistoricalResolver, ref: Any) -> bool:
