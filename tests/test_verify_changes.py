@@ -251,6 +251,18 @@ def test_comment_after_a_certification_follows_its_docmdp(
     assert later.level == "annotations" and not later.allowed
 
 
+def test_comment_laid_over_the_signature_appearance_is_a_change(tmp_path, demo) -> None:
+    # the "hide" shadow attack done with a comment: a white box over what was signed
+    def cover(w: IncrementalPdfFileWriter) -> None:
+        _page_ref, page = _page(w)
+        widget = next(a for a in page["/Annots"] if a.get_object().get("/FT") == "/Sig")
+        rect = generic.ArrayObject(widget.get_object()["/Rect"])
+        _add_comment(w, **{"/Rect": rect})
+
+    attacked = _update(_signed(tmp_path, demo), tmp_path / "cover.pdf", cover)
+    assert "covers the annotation" in _changed(_verdict(attacked, demo))
+
+
 def test_comment_running_javascript_is_a_change(tmp_path, demo) -> None:
     script = generic.DictionaryObject(
         {

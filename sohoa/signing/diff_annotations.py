@@ -21,8 +21,11 @@ or P=2. What it clears, and nothing more:
 
 Never cleared: a widget added to or removed from a form field (that is a
 form change), an annotation that runs an action able to change what is
-shown (JavaScript, hide, reset form, launch…), a page's content, resources
-or boxes, pages added, removed or reordered. `NamesRule` clears the one
+shown (JavaScript, hide, reset form, launch…), an annotation or signature
+widget added, or a comment moved or unhidden, over another annotation of the
+page (a comment laid over a form field or a signature's appearance hides
+what was signed; EU DSS reports such overlaps as modifications), a page's
+content, resources or boxes, pages added, removed or reordered. `NamesRule` clears the one
 catalog name tree annotations need: /Names /AP, the appearance streams
 Acrobat's comment tools refer to by name (ISO 32000-1 §7.7.4).
 """
@@ -145,6 +148,52 @@ def _leaf_pages(old: HistoricalResolver, new: HistoricalResolver) -> Iterator[tu
         )
 
 
+#: Annotation flags (ISO 32000-1 Table 165) under which nothing is drawn.
+HIDDEN, NO_VIEW = 2, 32
+
+
+def _box(annot: Any) -> tuple[float, float, float, float] | None:
+    """The drawn rectangle of an annotation, or None when it draws nothing."""
+    if not isinstance(annot, generic.DictionaryObject):
+        return None
+    flags = annot.get("/F", 0)
+    if isinstance(flags, int) and flags & (HIDDEN | NO_VIEW):
+        return None
+    try:
+        x1, y1, x2, y2 = (float(v) for v in annot["/Rect"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    box = (min(x1, x2), min(y1, y2), max(x1, x2), max(y1, y2))
+    return box if box[2] > box[0] and box[3] > box[1] else None
+
+
+def check_not_covering(
+    new: HistoricalResolver, ref: Any, annots: Iterable[Any], where: str
+) -> None:
+    """Refuse annotation `ref` when it is drawn over another annotation in `annots`."""
+    mine = new(ref)
+    box = _box(mine)
+    if box is None:
+        return
+    family = {getattr(raw(mine, k), "reference", None) for k in ("/Popup", "/Parent", "/IRT")}
+    for other_ref in annots:
+        if other_ref == ref or other_ref in family:
+            continue
+        other = new(other_ref)
+        if getattr(raw(other, "/Popup"), "reference", None) == ref:
+            continue  # its own comment's pop-up window
+        theirs = _box(other)
+        if theirs is None:
+            continue
+        if min(box[2], theirs[2]) > max(box[0], theirs[0]) and min(box[3], theirs[3]) > max(
+            box[1], theirs[1]
+        ):
+            raise SuspiciousModification(
+                f"{where}: the annotation {ref} drawn after signing covers the annotation "
+                f"{other_ref}, hiding what was signed"
+            )
+
+
 class AnnotationRule(FieldMDPRule):
     """Annotations on pages, and the widgets of new signature fields (module docstring)."""
 
@@ -207,6 +256,7 @@ class AnnotationRule(FieldMDPRule):
             level = ANNOTATIONS
         updates: list[tuple[ModificationLevel, FormUpdate]] = []
         for ref in new_annots - old_annots:
+            check_not_covering(new, ref, new_annots, where)
             if ref in widgets:
                 names.add(widgets[ref])
                 continue
@@ -257,6 +307,16 @@ class AnnotationRule(FieldMDPRule):
             if not (is_markup(before) and is_markup(after)):
                 continue
             check_actions(after, f"the annotation {ref}")
+            if _box(before) != _box(after):
+                page = raw(after, "/P")
+                annots = raw(page.get_object(), "/Annots") if page is not None else None
+                annots = annots.get_object() if annots is not None else None
+                if not isinstance(annots, generic.ArrayObject):
+                    raise SuspiciousModification(
+                        f"the annotation {ref} was moved or shown after signing, and names no page"
+                    )
+                refs = [a.reference for a in annots if isinstance(a, generic.IndirectObject)]
+                check_not_covering(new, ref, refs, f"the annotation {ref}")
             for path in old._get_usages_of_ref(ref):
                 nodes = path.path
                 place = nodes[-1] if nodes else None
