@@ -537,3 +537,9 @@ def test_vv_read_as_w_is_still_the_subject_label() -> None:
     metadata = extract_metadata([_page(lines)])
     assert metadata.type_name == "Công văn"
     assert metadata.subject == "thông báo hoạt động của tà đạo"
+
+
+def test_a_day_glued_to_thang() -> None:
+    """`ngày 26tháng 7 năm 2020`, typed without a space (read off a low-resolution page)."""
+    found = read_date_line(["Đà", "Nẵng,", "ngày", "26tháng", "7", "năm", "2020"])
+    assert found is not None and found.issued == date(2020, 7, 26) and found.place_words == (0, 1)
