@@ -60,6 +60,8 @@ class Sidecar:
     human_fields: tuple[str, ...] = ()
     """Fields a person set or confirmed."""
     edits: tuple[Mapping[str, Any], ...] = ()
+    station: str | None = None
+    """The scanner station the input came from (a folder of the watched inbox)."""
     extra: Mapping[str, Any] = field(default_factory=dict)
     """Keys this version does not know, kept as they were."""
 

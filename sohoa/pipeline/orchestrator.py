@@ -104,12 +104,15 @@ class Ingestor:
         *,
         keep_intermediates: Path | None = None,
         page_function: PageFunction | None = None,
+        warm: bool = False,
     ) -> None:
         """Check everything a batch needs besides its inputs, before any page is read.
 
         Raises ConfigError (exit 4) or an EnvironmentProblem (exit 5): a wrong
         language, a level without a TSA, an unusable identity, a TSA that does not
         answer, a full disk. `page_function` replaces the workers' `process_page` (tests).
+        `warm`: start the OCR workers now and keep them for every `ingest` call (the
+        watched inbox); else each call starts and stops its own.
         """
         self.settings = settings
         self.page_function = page_function
@@ -129,8 +132,14 @@ class Ingestor:
             tessdata=settings.tessdata or tessdata,
             keep_intermediates=keep_intermediates,
         )
+        self.pool: PagePool | None = None
+        if warm:
+            self.pool = PagePool(settings.jobs, self.options, page_function)
+            self.pool.start()
 
     def close(self) -> None:
+        if self.pool is not None:
+            self.pool.close()
         self.identity.close()
         self.archive.close()
 
@@ -171,7 +180,7 @@ class Ingestor:
             tasks = (
                 (job.position, ref) for job in work if job.document for ref in job.document.pages
             )
-            pool = PagePool(self.settings.jobs, self.options, self.page_function)
+            pool = self.pool or PagePool(self.settings.jobs, self.options, self.page_function)
             results = pool.run(tasks)
             try:
                 for result in results:
@@ -210,7 +219,7 @@ class Ingestor:
             source = job.source
             if source.refusal is not None:
                 reason = f"{source.path}: {source.refusal}"
-                self.archive.quarantine(source.path, reason, copy=False)
+                self.archive.quarantine(source.path, reason, copy=False, station=source.station)
                 job.outcome = Quarantined(source.path, reason, None)
                 continue
             try:
@@ -242,7 +251,15 @@ class Ingestor:
 
     def _quarantine(self, job: _Job, reason: str, move: bool) -> Quarantined:
         files = job.document.files if job.document is not None else ()
-        kept = self.archive.quarantine(job.source.path, reason, files=files, move=move)
+        source = job.source
+        kept = self.archive.quarantine(
+            source.path,
+            reason,
+            files=files,
+            move=move,
+            station=source.station,
+            attempt=source.attempt,
+        )
         return Quarantined(source=job.source.path, reason=reason, quarantine_path=kept)
 
     def _finish(self, job: _Job, move_rejected: bool) -> Outcome:
