@@ -42,6 +42,7 @@ bench: setup
 	$(BIN)/python bench/bench_metadata.py
 	$(BIN)/python bench/bench_handwriting.py
 	$(BIN)/python bench/bench_signing.py
+	$(BIN)/python bench/bench_archive.py
 
 lint: venv
 	$(BIN)/ruff check sohoa tests samples bench

@@ -17,6 +17,9 @@ from rich.markup import escape
 
 from sohoa.commands import archive as _archive  # noqa: F401  (registers `archive`)
 from sohoa.commands import doctor as _doctor  # noqa: F401  (registers `doctor`, `demo`)
+from sohoa.commands import dossier as _dossier  # noqa: F401  (registers `dossier`)
+from sohoa.commands import exchange as _exchange  # noqa: F401  (registers `export`, `import`)
+from sohoa.commands import find as _find  # noqa: F401  (registers `search`, `list`, `lookup`)
 from sohoa.commands import ingest as _ingest  # noqa: F401  (registers `ingest`)
 from sohoa.commands import review as _review  # noqa: F401  (registers `review`, `edit`, `show`)
 from sohoa.commands import trust as _trust  # noqa: F401  (registers `trust`)

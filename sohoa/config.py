@@ -29,6 +29,15 @@ MAX_JOBS = 256
 _LANGUAGES = re.compile(r"^[A-Za-z0-9_/]+(\+[A-Za-z0-9_/]+)*$")
 
 
+#: Mã hồ sơ of the one-stop system (Thông tư 01/2018/TT-VPCP, 01/2023/TT-VPCP): the
+#: receiving unit's code (mã định danh, QCVN 102:2016, e.g. `000.00.17.H34`), the
+#: date received (yymmdd) and a 4-digit sequence: `000.00.17.H34-230512-0003`.
+DEFAULT_DOSSIER_PATTERN = (
+    r"(?<![0-9A-Za-z.])(?P<code>(?:[0-9]{3}\.[0-9]{2}\.[0-9]{2}\.)?[A-Z][0-9]{2}(?:\.[0-9]{1,3})*"
+    r"-[0-9]{6}-[0-9]{4})(?![0-9A-Za-z-])"
+)
+
+
 def default_jobs() -> int:
     """All cores the process may use."""
     try:
@@ -88,6 +97,14 @@ class Settings:
     """Directory of .traineddata files; None → Tesseract's default."""
     review_confidence: float = 70.0
     """Pages with mean word confidence below this are flagged for review."""
+    replica: Path | None = None
+    """Second copy of every object (another disk or share; option --replica, env
+    SOHOA_REPLICA). The folder must exist: an unmounted disk fails the ingest."""
+    dossier_pattern: str = DEFAULT_DOSSIER_PATTERN
+    """Regular expression of a mã hồ sơ, searched in QR codes and in file and folder
+    names (group `code` if it has one, else the whole match)."""
+    station: str | None = None
+    """Name of this station in the audit trail (env SOHOA_STATION; default: the host name)."""
     signing: SigningSettings = field(default_factory=SigningSettings)
     verify: VerifySettings = field(default_factory=VerifySettings)
 
@@ -132,6 +149,18 @@ def _env_name(value: str) -> str | None:
     return None if re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", value) else "must be a variable name"
 
 
+def _pattern(value: str) -> str | None:
+    try:
+        compiled = re.compile(value)
+    except re.error as exc:
+        return f"is not a valid regular expression ({exc})"
+    if compiled.groups and "code" not in compiled.groupindex:
+        return "must name its group (?P<code>…) when it has groups"
+    if compiled.match(""):
+        return "must not match an empty name"
+    return None
+
+
 #: Range and form checks, by key, after the type check.
 RULES: dict[str, Callable[[Any], str | None]] = {
     "jobs": _positive_jobs,
@@ -145,6 +174,8 @@ RULES: dict[str, Callable[[Any], str | None]] = {
     "pin_env": _env_name,
     "pkcs11_token_label": _not_blank,
     "pkcs11_key_label": _not_blank,
+    "dossier_pattern": _pattern,
+    "station": _not_blank,
 }
 
 _TOML_TYPE = {str: "a string", int: "an integer", float: "a number", Path: "a path (string)"}
@@ -214,6 +245,8 @@ def _from_env(settings: Settings) -> Settings:
         (ARCHIVE_ENV, "archive"),
         ("SOHOA_AGENCY_NAME", "agency_name"),
         ("SOHOA_TESSDATA", "tessdata"),
+        ("SOHOA_REPLICA", "replica"),
+        ("SOHOA_STATION", "station"),
     ):
         if env.get(var):
             top[key] = check_value(key, _annotation(Settings, key), env[var], f"${var}")

@@ -211,6 +211,18 @@ def check_archive(settings: Settings) -> Check:
     return Check("archive", "ok", f"{root} ({state}, {free >> 20} MiB free)")
 
 
+def check_replica(settings: Settings) -> Check:
+    """The replica the ingest writes every object to (the same probe as the ingest's)."""
+    if settings.replica is None:
+        return Check("replica", "warning", "none: one copy of each object",
+                     "set replica = \"/mnt/copy2\" in sohoa.toml (another disk)")  # fmt: skip
+    try:
+        preflight.replica(settings)
+    except SohoaError as exc:
+        return _failed("replica", exc)
+    return Check("replica", "ok", f"{settings.replica} takes files")
+
+
 def run_checks(settings: Settings) -> list[Check]:
     probes: list[Callable[[], Check]] = [
         check_python,
@@ -226,6 +238,7 @@ def run_checks(settings: Settings) -> list[Check]:
         lambda: check_identity(settings),
         lambda: check_tsa(settings),
         lambda: check_archive(settings),
+        lambda: check_replica(settings),
     ]
     return [probe() for probe in probes]
 

@@ -187,6 +187,8 @@ class OcrPage:
     """Why a person should look at this page, in words (see pipeline/review.py)."""
     field_lines: tuple[FieldLine, ...] = ()
     """Page 1 only: the số and date lines read again for handwriting (`sohoa.metadata.handwriting`)."""
+    codes: tuple[str, ...] = ()
+    """Texts of the QR codes on the page (a mã hồ sơ printed by the one-stop system)."""
 
     @property
     def width_pt(self) -> float:
@@ -333,6 +335,8 @@ class ArchiveRecord:
     """1-based numbers of the pages a person should look at (pipeline/review.py)."""
     needs_review: bool = False
     """A field could not be read with confidence, or a page needs review."""
+    dossiers: tuple[str, ...] = ()
+    """Mã hồ sơ of the dossiers the document is linked to."""
 
 
 # Typed outcomes of one consume task (like paperless-ngx's consume results).

@@ -404,3 +404,49 @@ def test_the_notation_is_checked_by_the_second_reader() -> None:
     other = FieldLine("number", "line", "S:1906/SGDDT-PDT", (0.97,) * 16)
     page = dataclasses.replace(page, field_lines=(other, digits))
     assert extract_metadata([page]).code_notation is None
+
+
+def test_a_unit_named_by_what_it_is_under_its_parent() -> None:
+    from sohoa.metadata.organ import split_organs
+
+    organs = split_organs(
+        [
+            read_organ_words(["BỘ", "TƯ", "PHÁP"], [0.93] * 3),
+            read_organ_words(["VĂN", "PHÒNG"], [0.96] * 2),
+        ]
+    )
+    assert (organs.parent, organs.organ) == ("BỘ TƯ PHÁP", "VĂN PHÒNG")
+    assert organs.organ_score >= 0.9
+    # Alone, with no parent line above, `VĂN PHÒNG` is a name cut short.
+    alone = split_organs([read_organ_words(["VĂN", "PHÒNG"], [0.96] * 2)])
+    assert alone.organ_score < 0.5
+
+
+def test_stamp_ink_before_the_organ_name_is_not_part_of_it() -> None:
+    from sohoa.metadata.layout import Segment
+    from sohoa.metadata.organ import read_organ_line
+
+    words = _line("TT” SỞ TƯ PHÁP", 280, 190)
+    words[0] = dataclasses.replace(words[0], confidence=0.0)
+    line = read_organ_line(Segment(tuple(words)))
+    assert line is not None and line.text == "SỞ TƯ PHÁP" and line.score > 0.8
+
+
+def test_a_signer_name_with_a_misread_tone_is_not_given() -> None:
+    """`Vịnh` is a syllable, but the names say Vinh or Vĩnh: a stacked mark misread."""
+    from sohoa.metadata.names import read_person_name
+
+    found = read_person_name(["Hoàng", "Thanh", "Vịnh"])
+    assert found is not None and found.score < 0.5
+    sure = read_person_name(["Hoàng", "Thanh", "Vinh"])
+    assert sure is not None and sure.score == 1.0
+
+
+def test_a_doubled_letter_in_the_organ_part_is_put_right() -> None:
+    found = read_number(
+        ["Số:", "12/BC-CATT-PC06"],
+        type_abbreviation="BC",
+        cong_van=False,
+        organ_abbreviations=["CA", "CAT"],
+    )
+    assert found.notation == "BC-CAT-PC06"

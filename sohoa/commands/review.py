@@ -20,6 +20,7 @@ from sohoa.commands.common import (
     JsonOption,
     app,
     err,
+    open_archive,
     out,
     settings_for,
 )
@@ -27,9 +28,7 @@ from sohoa.models import METADATA_FIELDS, PHU_LUC_VI_NAMES
 
 
 def _open(config: Any, archive: Any) -> Any:
-    from sohoa.archive.store import Archive
-
-    return Archive(settings_for(config, archive).archive)
+    return open_archive(settings_for(config, archive))
 
 
 @app.command()

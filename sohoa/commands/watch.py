@@ -9,7 +9,16 @@ from typing import Annotated, Any
 import typer
 from rich.markup import escape
 
-from sohoa.commands.common import ArchiveOption, ConfigOption, JsonOption, app, out, settings_for
+from sohoa.commands.common import (
+    ArchiveOption,
+    ConfigOption,
+    JsonOption,
+    ReplicaOption,
+    app,
+    open_archive,
+    out,
+    settings_for,
+)
 from sohoa.config import default_jobs
 from sohoa.errors import ExitCode
 
@@ -26,6 +35,7 @@ def watch(
         ),
     ],
     archive: ArchiveOption = None,
+    replica: ReplicaOption = None,
     poll: Annotated[
         float | None,
         typer.Option(
@@ -85,7 +95,7 @@ def watch(
     from sohoa.pipeline.watcher import Watcher, WatchOptions
     from sohoa.pipeline.watchlog import WatchLog
 
-    settings = settings_for(config, archive, jobs)
+    settings = settings_for(config, archive, jobs, replica)
     options = WatchOptions(
         stable=stable, poll=poll, give_up=max(give_up, stable), attempts=attempts, once=once
     )
@@ -106,11 +116,9 @@ def status(
     """The watched inboxes of an archive: whether a watcher runs, queue depth, age of the
     oldest queued job, pages per minute, and the last errors of each station."""
     from sohoa.archive.jobs import status as queue_status
-    from sohoa.archive.store import Archive
     from sohoa.scanners.inbox_lock import holder_of
 
-    settings = settings_for(config, archive)
-    store = Archive(settings.archive)
+    store = open_archive(settings_for(config, archive))
     try:
         report = queue_status(store.db)
     finally:

@@ -139,9 +139,14 @@ def read_person_name(words: list[str]) -> NameReading | None:
         elif known and len(known) == 1 and is_syllable(word):
             out.append(known[0])  # diacritics restored: "Dung" is ambiguous, "Nguyen" is not
             score = min(score, 0.8)
-        elif is_syllable(word):
+        elif is_syllable(word) and known is None:
             out.append(word)  # a real syllable the lists do not hold: trust the OCR less
-            score = min(score, 0.75 if known is None else 0.6)
+            score = min(score, 0.75)
+        elif is_syllable(word):
+            # Folded, it is a name syllable (`Vịnh` → Vinh, Vĩnh) but not as read: a
+            # stacked mark misread, most likely. The name is not given.
+            out.append(word)
+            score = min(score, 0.45)
         else:
             return None
     return NameReading(" ".join(out), score)

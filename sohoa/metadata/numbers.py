@@ -186,8 +186,9 @@ def _organ_part(part: str, changed: bool, options: Sequence[str]) -> tuple[str, 
         if same_symbol(option, part):
             return option, 0.65
     for option in options:
-        # One letter misread, never one added: `ĐHTĐ` is a real code of its own, not
-        # `TĐHTĐ` (Trường Đại học Tây Đô) with a lost `T`.
-        if len(option) >= 3 and len(option) == len(part) and near_symbol(option, part):
+        # One letter misread or one read twice (`CATT`), never one added: `ĐHTĐ` is a
+        # real code of its own, not `TĐHTĐ` (Trường Đại học Tây Đô) with a lost `T`.
+        fits = len(part) in (len(option), len(option) + 1)
+        if len(option) >= 3 and fits and near_symbol(option, part):
             return option, 0.4
     return part, 0.0 if changed else 0.2

@@ -34,6 +34,8 @@ _INCOMPLETE = (
     "cuc", "chi cuc", "phong", "van phong", "toa an nhan dan", "vien kiem sat nhan dan",
     "trung tam", "thanh tra", "kho bac nha nuoc", "bao hiem xa hoi",
 )  # fmt: skip
+#: Units named only by what they are under their parent organ's line.
+_UNITS_OF_PARENT = frozenset({"van phong", "phong", "ban", "thanh tra", "trung tam"})
 _UNITS = tuple(sorted((fold(u) for u in UNIT_WORDS), key=len, reverse=True))
 
 
@@ -72,6 +74,14 @@ def read_organ_line(segment: Segment) -> OrganLine | None:
     words = [w for w in segment.words if strip_punct(w.text, _PUNCT + "-")]
     if not words:
         return None
+    # Ink of a stamp over the organ block read as a word before the name (`TT” SỞ TƯ
+    # PHÁP`): read with no confidence and no word of the vocabulary, it is not the name's.
+    while (
+        len(words) > 1
+        and words[0].confidence < 10
+        and fix_upper_word(strip_punct(words[0].text, _PUNCT)).status == "unknown"
+    ):
+        words = words[1:]
     texts = [strip_punct(w.text, _PUNCT) for w in words]
     texts = [t.lstrip("-") if len(t) > 1 else t for t in texts]
     if not is_upper_text(" ".join(texts)):
@@ -248,7 +258,9 @@ def split_organs(lines: Sequence[OrganLine]) -> Organs:
         index -= 1
     parent_lines = list(lines[: index + 1])
     organ_score = organ.score
-    if fold(organ.text) in _INCOMPLETE or _ends_open(organ):
+    # A unit of the parent organ is named by what it is (`BỘ TƯ PHÁP` / `VĂN PHÒNG`).
+    unit_of_parent = bool(parent_lines) and fold(organ.text) in _UNITS_OF_PARENT
+    if (fold(organ.text) in _INCOMPLETE or _ends_open(organ)) and not unit_of_parent:
         organ_score *= 0.5  # "ỦY BAN NHÂN DÂN" and nothing after it: a line was lost
     if not parent_lines:
         return Organs(organ.text, organ_score, None, organ_score)

@@ -103,6 +103,8 @@ def _find_name(block: Sequence[Segment]) -> tuple[int, _Name | None]:
             # Every syllable a known one vouches a little: "Hùng" read "Hưng" is known too.
             evidence = 0.5 if reading.score >= 1.0 else 0.3 if reading.score >= 0.8 else 0.0
             score = combine(segment.confidence, evidence)
+            if reading.score < 0.5:
+                score = min(score, reading.score)  # a name syllable misread: not given
             return index, _Name(reading.name, score, segment)
     return len(block), None
 

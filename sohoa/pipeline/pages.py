@@ -20,6 +20,7 @@ from sohoa.models import CleanPage, EncodedImage, LoadedPage, OcrPage, OcrWord, 
 from sohoa.ocr.engine import OcrEngine, words_to_text
 from sohoa.ocr.recover import recover, reread_wide_words
 from sohoa.pipeline.cleanup import clean_page
+from sohoa.pipeline.codes import read_codes
 from sohoa.scanners.loader import load_page
 
 #: Mean word confidence under which the page is also read upside down.
@@ -117,6 +118,7 @@ def process_page(ref: PageRef, engine: OcrEngine, options: PageOptions) -> OcrPa
         image=encode_archival(clean),
         orientation_method=clean.orientation_method,
         warnings=tuple(warnings),
+        codes=read_codes(clean.ocr_image),
     )
     if ref.index == 0:
         # The số and the day are often handwritten: read their lines again (issue 10).

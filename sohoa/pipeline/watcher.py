@@ -198,7 +198,7 @@ class Watcher:
         except ImportError:  # pragma: no cover - a dependency
             return None
         # watchdog warns on its own stop; the watcher's log says what matters.
-        logging.getLogger("watchdog").setLevel(logging.ERROR)
+        logging.getLogger("watchdog").setLevel(logging.CRITICAL)
         wake = self.wake
 
         class _Wake(FileSystemEventHandler):  # type: ignore[misc]
@@ -539,6 +539,7 @@ class Watcher:
         """After an environment error: the same checks as at start, before a retry."""
         try:
             preflight.free_space(self.archive.root)
+            preflight.replica(self.settings)
             preflight.time_stamp_authority(self.settings, self.ingestor.level)
         except EnvironmentProblem as exc:
             self._failures += 1

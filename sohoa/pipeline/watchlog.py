@@ -51,8 +51,8 @@ class WatchLog:
 
 
 def _plain(fields: dict[str, Any]) -> dict[str, Any]:
-    return {k: (str(v) if not isinstance(v, str | int | float | bool | None | list | dict) else v)
-            for k, v in fields.items()}  # fmt: skip
+    return {k: (v if isinstance(v, str | int | float | bool | list | dict) else str(v))
+            for k, v in fields.items() if v is not None}  # fmt: skip
 
 
 def _text(value: Any) -> str:
