@@ -491,6 +491,31 @@ def test_sigkill_at_three_random_moments_loses_nothing_and_doubles_nothing(
     assert chain.returncode == 0, chain.stdout
 
 
+def test_an_input_that_kills_the_watcher_every_time_is_quarantined_alone(tmp_path: Path) -> None:
+    """Crashes are blamed like errors: with two jobs in flight nobody is blamed and they are
+    taken one at a time; the one that kills the watcher alone uses up its attempts."""
+    inbox, archive = tmp_path / "inbox", tmp_path / "archive"
+    drop(inbox / "quay-1", 2)
+    args = ("--stable", "0.5", "--attempts", "2")
+    crash = ("--crash", "sohoa.pipeline.orchestrator:build_pdfa")  # dies on every document
+    command = [sys.executable, "-m", "tests.driver", *crash, "--", "watch", str(inbox)]
+    command += ["--archive", str(archive), "--once", *args]
+    for _ in range(3):  # both in flight; then the oldest alone, twice
+        died = subprocess.run(command, capture_output=True, text=True, cwd=REPO, env=ENV)
+        assert died.returncode == -signal.SIGKILL, died.stderr
+    oldest, other = jobs(archive)  # taken alone first, it is the one that dies alone
+    assert (oldest["attempts"], other["attempts"]) == (2, 0)  # the other is not blamed
+    poison, fine = Path(oldest["path"]), Path(other["path"])
+    result, _ = once(inbox, archive, *args)
+    assert result.returncode == 1, result.stderr
+    states = {Path(r["path"]).name: (r["state"], r["last_error"]) for r in jobs(archive)}
+    assert states[fine.name][0] == "archived"
+    assert states[poison.name][0] == "quarantined"
+    assert "stopped 2 times" in states[poison.name][1]
+    (kept,) = (archive / "quarantine" / "quay-1").glob("*.reason.txt")
+    assert poison.name in kept.name and "attempt: 2" in kept.read_text(encoding="utf-8")
+
+
 # --- the batch command meets the same input twice ----------------------------------------
 
 

@@ -22,6 +22,12 @@ environment's fault (TSA, disk, token) pauses the queue with a growing back-off
 and probes the environment before trying again, one input at a time, so that
 an input that alone meets the error uses up its attempts and is quarantined
 after `attempts` tries, while a TSA that is down blames nobody.
+
+Crashes are blamed the same way: a watcher that died with several jobs in
+flight blames none of them, and the next one takes them one at a time; a crash
+with one job in flight counts an attempt of that job. An input that kills the
+watcher every time is quarantined after `attempts` crashes; its batch mates are
+not.
 """
 
 from __future__ import annotations
@@ -120,6 +126,8 @@ class Watcher:
         self._isolate = False
         self._paused_until = 0.0
         self._paused: EnvironmentProblem | None = None
+        self._suspects: set[int] = set()
+        """Jobs in flight when a watcher died: taken one at a time until settled."""
 
     def close(self) -> None:
         self.ingestor.close()
@@ -163,7 +171,8 @@ class Watcher:
             failed = True
             raise
         finally:
-            self._give_back(counted=failed)
+            if not failed:
+                self._give_back()
             if observer is not None:
                 observer.stop()
                 observer.join(timeout=5)
@@ -308,7 +317,8 @@ class Watcher:
             time.monotonic() < self._paused_until or not self._environment_ok()
         ):
             return False
-        found = self._still_there(self.queue.due(1 if self._isolate else self.options.batch))
+        alone = self._isolate or bool(self._suspects)
+        found = self._still_there(self.queue.due(1 if alone else self.options.batch))
         if not found:
             return False
         jobs = self.queue.start([job for job, _ in found])
@@ -347,6 +357,8 @@ class Watcher:
             raise
         if untouched:  # not processed, with no error said: try again soon
             self.queue.requeue(untouched, None, delay=self.options.stable, counted=False)
+        if self._suspects:
+            self._suspects &= {job.id for job in self.queue.open_jobs()}
         if self._paused is not None:
             self.log("resumed", after=self._paused.message)
         self._failures, self._isolate, self._paused = 0, False, None
@@ -461,7 +473,9 @@ class Watcher:
         self.archive.reap_staging()
         for path, print_ in self.queue.left_in_inbox():
             self.scanner.settle(path, print_)
-        for job in self.queue.open_jobs("processing"):
+        crashed = self.queue.open_jobs("processing")
+        blame = len(crashed) == 1  # the one input in flight; several: nobody, yet
+        for job in crashed:
             entry = fingerprint(job.path)
             if entry is None:
                 self._settle_missing(job)
@@ -469,14 +483,15 @@ class Watcher:
             record = self.archive.find(job.sha256) if job.sha256 else None
             if record is not None and self._same_job(job, record):
                 self._settle(job, Duplicate(job.path, record.document_id, record.pdf))
-            elif job.attempts >= self.options.attempts:
+            elif blame and job.attempts >= self.options.attempts:
                 reason = (
                     f"{job.path}: the watcher stopped {job.attempts} times while processing it "
                     f"(a crash, or a page that kills it); last error: {job.last_error or 'none'}"
                 )
                 self._quarantine(job, entry, reason, "quarantined")
             else:
-                self.queue.requeue([job], "the watcher stopped while processing it")
+                self.queue.requeue([job], "the watcher stopped while processing it", counted=blame)
+                self._suspects.add(job.id)
                 self.log("recovered", source=job.path, station=job.station, attempt=job.attempts)
         for job in self.queue.open_jobs("queued"):
             self.scanner.take(job.path)
@@ -549,14 +564,12 @@ class Watcher:
             return False
         return True
 
-    def _give_back(self, *, counted: bool) -> None:
-        """On the way out: jobs still `processing` go back to the queue; their attempt is
-        given back on a graceful stop, kept when an error ends the watcher (an input that
-        kills it every time is quarantined after `attempts` tries)."""
+    def _give_back(self) -> None:
+        """A graceful stop: jobs still `processing` go back to the queue, their attempt
+        given back. (An error that ends the watcher leaves them `processing`, as a crash
+        does: the next watcher blames them as it blames a crash.)"""
         with contextlib.suppress(SohoaError):
-            left = self.queue.open_jobs("processing")
-            error = "the watcher stopped on an error while processing it" if counted else None
-            self.queue.requeue(left, error, counted=counted)
+            self.queue.requeue(self.queue.open_jobs("processing"), None, counted=False)
 
 
 def _unlink_document(entry: Entry) -> None:
