@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import io
 import os
+import re
+import subprocess
+import sys
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -14,6 +17,7 @@ import pytest
 
 from sohoa.archive.jobs import JobQueue, status
 from sohoa.archive.store import Archive
+from sohoa.config import load_settings
 from sohoa.errors import UsageError
 from sohoa.models import PageRef
 from sohoa.pipeline.pages import PageOptions
@@ -24,6 +28,8 @@ from sohoa.scanners.inbox import InboxScanner, fingerprint
 from sohoa.scanners.inbox_lock import InboxLock, holder_of
 from sohoa.vntime import now
 from tests.imaging import text_page
+
+REPO = Path(__file__).resolve().parent.parent
 
 
 class Clock:
@@ -301,3 +307,41 @@ def test_a_warm_pool_keeps_its_workers_and_drops_a_stopped_run(tmp_path: Path) -
         assert sorted(r.key for r in again) == ["again-0", "again-1"]  # nothing of the old run
         assert all(r.page is not None and "Độc lập" in r.page.text for r in again)
     assert pool._warm is None
+
+
+# --- the service ---------------------------------------------------------------------------
+
+
+def test_the_systemd_unit_is_valid_and_keeps_secrets_off_the_command_line(tmp_path: Path) -> None:
+    unit = (REPO / "deploy" / "sohoa-watch.service").read_text(encoding="utf-8")
+    keys = [line.split("=", 1) for line in unit.splitlines() if "=" in line and line[0] != "#"]
+    service = {k: v for k, v in keys}
+    assert " watch " in service["ExecStart"] and "--log-json" in service["ExecStart"]
+    for key, value in keys:  # no secret value anywhere: a credential file, by its path
+        assert not re.search(r"(PASSPHRASE|PIN)(_[A-Z]+)?=(?!%d/)", value), (key, value)
+    assert service["LoadCredential"].startswith("sohoa-passphrase:")
+    assert service["Environment"] and "SOHOA_PASSPHRASE_FILE=%d/sohoa-passphrase" in unit
+    assert service["KillMode"] == "mixed" and set(service["RestartPreventExitStatus"].split()) == {
+        "3",
+        "4",
+    }
+    # systemd's own checker, on the unit pointed at this checkout's sohoa and user
+    local = unit.replace("/opt/sohoa/.venv/bin/sohoa", str(Path(sys.executable).parent / "sohoa"))
+    local = local.replace("User=sohoa", "User=root").replace("Group=sohoa", "Group=root")
+    (tmp_path / "sohoa-watch.service").write_text(local, encoding="utf-8")
+    checked = subprocess.run(
+        ["systemd-analyze", "verify", "sohoa-watch.service"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert checked.returncode == 0 and checked.stderr == "", checked.stderr
+
+
+def test_a_service_reads_its_passphrase_file_from_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    secret = tmp_path / "sohoa-passphrase"
+    secret.write_text("mật khẩu\n", encoding="utf-8")
+    monkeypatch.setenv("SOHOA_PASSPHRASE_FILE", str(secret))
+    assert load_settings().signing.passphrase_file == secret
