@@ -110,3 +110,12 @@ def test_demo_archives_and_verifies_every_sample(tmp_path: Path) -> None:
     again = run("demo", "--archive", str(archive))
     assert again.returncode == 0
     assert "8/8 documents archived and verified" in again.stdout
+
+
+def test_names_with_brackets_are_printed_as_they_are(tmp_path: Path) -> None:
+    # rich reads "[...]" as markup: a file named so must still be named in full
+    odd = tmp_path / "[bản sao] công văn.pdf"
+    odd.write_text("không phải PDF", encoding="utf-8")
+    result = run("verify", str(odd))
+    assert result.returncode == 3
+    assert "[bản sao] công văn.pdf" in result.stdout + result.stderr

@@ -450,3 +450,38 @@ def test_a_doubled_letter_in_the_organ_part_is_put_right() -> None:
         organ_abbreviations=["CA", "CAT"],
     )
     assert found.notation == "BC-CAT-PC06"
+
+
+def test_a_cong_van_whose_vv_was_lost_by_its_layout() -> None:
+    """No heading, a notation without a type part, prose under the number: a công văn."""
+    lines = [
+        ("TRƯỜNG ĐẠI HỌC TÂY ĐÔ", 250, 150),
+        ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 1000, 150),
+        ("Độc lập - Tự do - Hạnh phúc", 1150, 200),
+        ("Số: 1135/ĐHTĐ", 330, 300),
+        ("Cần Thơ, ngày 24 tháng 10 năm 2025", 1050, 300),
+        ("Góp ý dự thảo Quy chế văn bằng,", 260, 345),
+        ("Kính gửi: Cục Quản lý chất lượng", 600, 600),
+    ]
+    metadata = extract_metadata([_page(lines)])
+    assert metadata.code_notation == "ĐHTĐ"
+    assert metadata.type_name == "Công văn"
+    assert metadata.needs_review  # inferred, not read: a clerk confirms it
+
+
+def test_a_trich_yeu_with_a_line_it_could_not_take_is_not_given() -> None:
+    """A stamp merged into the trích yếu's second line: the line at the subject's pitch
+    that was not taken means the subject may be cut; a clean one ends before the body."""
+    top = [*_top(), ("QUYẾT ĐỊNH", 900, 500)]
+    cut = [
+        *top,
+        ("Bãi bỏ toàn bộ Quyết định số 78/2010/QĐ-TTg ngày 30 tháng 11", 380, 560),
+        ("CÔNG THÔNG TIN ĐIỆN phổ a Thủ tướng Chính phủ về mức giá trị", 40, 605),
+    ]
+    assert extract_metadata([_page(cut)]).subject is None
+    whole = [
+        *top,
+        ("Bãi bỏ toàn bộ Quyết định số 78/2010/QĐ-TTg", 560, 560),
+        ("Căn cứ Luật Tổ chức Chính phủ ngày 19 tháng 6 năm 2015", 420, 700),
+    ]
+    assert extract_metadata([_page(whole)]).subject == "Bãi bỏ toàn bộ Quyết định số 78/2010/QĐ-TTg"

@@ -170,6 +170,7 @@ def test_trust_add_list_remove_keep_the_config_and_show_fingerprints(
     assert added.returncode == 0, added.stderr
     cert = load_identity(Settings(archive=folder), folder).chain[0]
     assert fingerprint(cert) in added.stdout
+    assert "[verify] trust of" in added.stdout  # printed as it is, not read as markup
     text = config.read_text(encoding="utf-8")
     assert "# cấu hình của Sở" in text and "[verify]" in text
     listed = run("trust", "list", "--json", cwd=tmp_path)

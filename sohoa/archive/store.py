@@ -241,10 +241,11 @@ class Archive:
                 removed.append(lock.stem)
             finally:
                 os.close(fd)
-        if self.replica is not None and self.replica.tmp.is_dir():
-            for entry in self.replica.tmp.iterdir():
-                if not self._alive(entry.name):
-                    remove_tree(entry)
+        if self.replica is not None:
+            with contextlib.suppress(OSError):  # the replica's own problems surface when written
+                for entry in self.replica.tmp.iterdir():
+                    if not self._alive(entry.name):
+                        remove_tree(entry)
         cutoff = time.time() - LEGACY_LEFTOVER_AGE
         for entry in self.tmp.iterdir():
             legacy = entry.name.endswith((".staging", ".pdfa.pdf", ".signed.pdf", ".part"))
@@ -758,7 +759,8 @@ class Archive:
         if self._work is not None:
             shutil.rmtree(self._work, ignore_errors=True)
             if self.replica is not None:
-                remove_tree(self.replica.tmp / self._work.name)
+                with contextlib.suppress(OSError):  # a replica gone read-only or unmounted
+                    remove_tree(self.replica.tmp / self._work.name)
             (self.tmp / f"{self._work.name}.lock").unlink(missing_ok=True)
             self._work = None
         if self._lock_fd is not None:

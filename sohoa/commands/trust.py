@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 
 from sohoa.commands.common import ConfigOption, JsonOption, app, out
 from sohoa.errors import ConfigError, UsageError
@@ -90,7 +91,7 @@ def trust_add(
         for cert in load_certificates(source):
             fp = fingerprint(cert)
             if _fp(fp) in known:
-                out.print(f"already trusted: {cert.subject.human_friendly} (SHA-256 {fp})")
+                _plain(f"already trusted: {cert.subject.human_friendly} (SHA-256 {fp})")
                 continue
             target = folder / f"{_fp(fp)[:16].lower()}.pem"
             folder.mkdir(parents=True, exist_ok=True)
@@ -99,9 +100,9 @@ def trust_add(
             known.add(_fp(fp))
             if not cert.ca:
                 out.print("[yellow]note: not a CA certificate; chains will end at it[/]")
-            out.print(f"trusted: {cert.subject.human_friendly}\n  SHA-256 {fp}\n  file    {target}")
+            _plain(f"trusted: {cert.subject.human_friendly}\n  SHA-256 {fp}\n  file    {target}")
     _write(path, doc)
-    out.print(f"[verify] trust of {path} updated")
+    _plain(f"[verify] trust of {path} updated")
 
 
 @trust_app.command("list")
@@ -123,10 +124,10 @@ def trust_list(as_json: JsonOption = False, config: ConfigOption = None) -> None
             print(json.dumps(row, ensure_ascii=False), flush=True)
         else:
             demo = "  [yellow](DEMO/test: no legal value)[/]" if anchor.demo else ""
-            out.print(f"{anchor.subject}{demo}")
-            out.print(f"  SHA-256 {anchor.fingerprint}")
-            out.print(f"  valid   {row['not_before']} → {row['not_after']}")
-            out.print(f"  from    {anchor.source}")
+            out.print(f"{escape(anchor.subject)}{demo}")
+            _plain(f"  SHA-256 {anchor.fingerprint}")
+            _plain(f"  valid   {row['not_before']} → {row['not_after']}")
+            _plain(f"  from    {anchor.source}")
     if not anchors and not as_json:
         out.print("No trust anchor configured: every signature will be 'trust not established'.")
         out.print("Add one with: sohoa trust add ROOT-CA.pem")
@@ -183,3 +184,8 @@ def _pem(der: bytes) -> bytes:
 
     body = "\n".join(textwrap.wrap(base64.b64encode(der).decode("ascii"), 64))
     return f"-----BEGIN CERTIFICATE-----\n{body}\n-----END CERTIFICATE-----\n".encode()
+
+
+def _plain(text: str) -> None:
+    """Fingerprints and paths as they are: never wrapped, cut or read as markup."""
+    print(text, flush=True)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 
 from sohoa.commands.common import ArchiveOption, ConfigOption, JsonOption, app, out
 from sohoa.config import ARCHIVE_ENV, Settings, load_settings
@@ -119,7 +120,7 @@ def verify(
         )
         html.write_text(render_html(verdicts, header=header), encoding="utf-8")
         if not as_json:
-            out.print(f"HTML report written to {html}")
+            out.print(f"HTML report written to {escape(str(html))}")
     # Severity, not number: broken (1) outranks bad input (3), which outranks indeterminate (2).
     raise typer.Exit(exit_code_for(verdicts))
 
@@ -160,15 +161,15 @@ def _document(known: Any, root: Path, info_cls: Any) -> Any:
 def _print_verdict(verdict: Any) -> None:
     data = verdict.to_json()
     colour = {0: "green", 1: "red", 2: "yellow", 3: "red"}.get(data.get("exit_code", 3), "red")
-    out.print(f"[{colour}]{data.get('status', '?').upper()}[/] {data.get('file')}")
+    out.print(f"[{colour}]{data.get('status', '?').upper()}[/] {escape(str(data.get('file')))}")
     if data.get("error"):
-        out.print(f"  {data['error']}")
+        out.print(f"  {escape(str(data['error']))}")
     for sig in data.get("signatures") or []:
         signer = sig.get("signer") or {}
         stamp = sig.get("timestamp") or {}
         anchor = sig.get("trust_anchor")
-        out.print(f"  • {sig.get('field')}: {sig.get('message') or sig.get('status')}")
-        out.print(f"    signer   {signer.get('subject', '?')}")
+        out.print(f"  • {sig.get('field')}: {escape(str(sig.get('message') or sig.get('status')))}")
+        out.print(f"    signer   {escape(str(signer.get('subject', '?')))}")
         if sig.get("demo"):
             out.print(
                 "    [yellow]DEMO/test identity: không có giá trị pháp lý (no legal value)[/]"

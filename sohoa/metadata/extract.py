@@ -99,6 +99,13 @@ def _first_page(page: OcrPage) -> dict[str, Field]:
             *choose_number(digits.value, digits.score, ocr, number_reading(page))
         )
         out["code_notation"] = _notation(page, number, ocr, title, organs)
+        notation = out["code_notation"]
+        inferred = type_field.value == CONG_VAN and title.type_name is None and not title.cong_van
+        if inferred and notation.score >= null_below("code_notation") and _prose_under(header):
+            # No heading, a notation without a type part, and sentence-case lines under the
+            # number where a công văn puts its trích yếu (the `V/v` lost): Phụ lục III's
+            # layout of a công văn. Given, and reviewed.
+            out["type_name"] = Field(CONG_VAN, max(type_field.score, 0.6))
     date = _issued_date(page, header)
     if date is not None:
         out["issued_date"] = date
@@ -115,6 +122,16 @@ def _number_confidence(segment: Segment | None) -> float:
         return 0.0
     words = segment.words[1:] or segment.words
     return words[0].confidence / 100.0
+
+
+def _prose_under(header: Header) -> bool:
+    """Sentence-case lines right under the number line, in the left block."""
+    if header.number is None:
+        return False
+    under = [s for s in header.left if s.top > header.number.bottom - 2]
+    if not under or under[0].top - header.number.bottom > 1.5 * header.number.height:
+        return False
+    return not is_upper_text(under[0].text, minimum=3) and len(under[0].words) >= 3
 
 
 def _notation(

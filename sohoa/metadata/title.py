@@ -80,7 +80,25 @@ def read_title(found: Sequence[Segment], header: Header, column: Column) -> Titl
         text = text[1:-1].strip()  # `(Về việc …)` under a collective heading
     subject, fixed = restore_pairs(text)
     score = text_confidence(words) * 0.95**fixed * _ending(subject)
+    if _goes_on(found, lines[-1], column):
+        score *= 0.5  # the next line sits at the subject's pitch but was not taken: cut?
     return Title(type_heading.name, type_score, subject, score, False, heading)
+
+
+def _goes_on(found: Sequence[Segment], last: Segment, column: Column) -> bool:
+    """A line of text right under the trích yếu's last line, at its pitch, that is not the
+    start of the body: the trích yếu may go on there (a stamp over it spoiled its place)."""
+    after = [
+        s
+        for s in found
+        if s.top > last.bottom - 2 and s.width > 0.3 * column.width and len(s.words) >= 3
+    ]
+    if not after:
+        return False
+    nearest = min(after, key=lambda s: s.top)
+    close = nearest.top - last.bottom < 0.9 * last.height
+    body = _BODY_START.match(nearest.text) or is_label(nearest, "kinhgui")
+    return close and not body and not is_upper_text(nearest.text, minimum=4)
 
 
 def _subject_text(words: Sequence[OcrWord]) -> str:
@@ -90,29 +108,9 @@ def _subject_text(words: Sequence[OcrWord]) -> str:
 
 #: Words a trích yếu never ends with: a subject that does was cut (a stamp, a rule, a line lost).
 _OPEN_ENDS = frozenset(
-    [
-        "và",
-        "của",
-        "về",
-        "các",
-        "cho",
-        "đối",
-        "với",
-        "tại",
-        "theo",
-        "trong",
-        "để",
-        "những",
-        "là",
-        "đến",
-        "từ",
-        "số",
-        "năm",
-        "ngày",
-        "tháng",
-        "hoặc",
-    ]
-)
+    ["và", "của", "về", "các", "cho", "đối", "với", "tại", "theo", "trong", "để", "những",
+     "là", "đến", "từ", "hoặc"]
+)  # fmt: skip
 
 
 def _ending(subject: str | None) -> float:
