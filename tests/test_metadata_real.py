@@ -543,3 +543,76 @@ def test_a_day_glued_to_thang() -> None:
     """`ngày 26tháng 7 năm 2020`, typed without a space (read off a low-resolution page)."""
     found = read_date_line(["Đà", "Nẵng,", "ngày", "26tháng", "7", "năm", "2020"])
     assert found is not None and found.issued == date(2020, 7, 26) and found.place_words == (0, 1)
+
+
+# --- words that are no syllable of Vietnamese, set phrases, a trích yếu without V/v -------
+
+
+def test_a_mark_misread_into_no_syllable_is_put_back_when_one_syllable_is_that_close() -> None:
+    """`địp` is no syllable: `dịp` is one mark away (the đ's stroke); `díp` is two."""
+    from sohoa.metadata.dictionary import check_text, known, restore
+
+    assert known("dịp") and known("Ủy") and known("hóa") and known("Huế")  # placements, names
+    assert known("địp") is False
+    assert restore("địp") == "dịp" and restore("Địp") == "Dịp"
+    text, fixed, unknown = check_text("bảo đảm TTATGT cho HS, SV trong địp nghỉ hè")
+    assert (text, fixed, unknown) == ("bảo đảm TTATGT cho HS, SV trong dịp nghỉ hè", 1, 0)
+    # Abbreviations, numbers and foreign words are not the dictionary's to judge.
+    assert check_text("seminar cấp Khoa/Bộ môn COVID-19 năm 2024") == (
+        "seminar cấp Khoa/Bộ môn COVID-19 năm 2024",
+        0,
+        0,
+    )
+
+
+def _centred(text: str, y: int) -> tuple[str, int, int]:
+    width = int(0.5 * 40 * len(text.replace(" ", ""))) + 20 * (len(text.split()) - 1)
+    return (text, 1000 - width // 2, y)
+
+
+def test_a_subject_with_a_word_that_is_no_syllable_is_not_given() -> None:
+    heading = _centred("THÔNG TƯ", 500)
+    spoiled = [*_top(), heading, _centred("Bãi bỏ Thông tư về Quỹ dự phòng rủi rõo", 560)]
+    metadata = extract_metadata([_page(spoiled)])
+    assert metadata.type_name == "Thông tư"
+    assert metadata.subject is None  # `rõo`: nobody can say what was printed
+    fixed = [*_top(), heading, _centred("Bãi bỏ Thông tư trong địp nghỉ hè", 560)]
+    assert extract_metadata([_page(fixed)]).subject == "Bãi bỏ Thông tư trong dịp nghỉ hè"
+
+
+def test_a_signer_name_with_no_syllable_of_vietnamese_is_not_given() -> None:
+    from sohoa.metadata.names import read_person_name
+
+    found = read_person_name(["Thái", "Đoên", "Thanh"])  # a script stamp read: `Doãn`
+    assert found is not None and found.score < 0.5
+    rare = read_person_name(["Nguyễn", "Văn", "Khoái"])  # a real syllable the lists lack
+    assert rare is not None and rare.score >= 0.5
+
+
+def test_a_set_phrase_decides_between_two_words() -> None:
+    """`chi tiêu` (spending) and `chỉ tiêu` (target) are both words: the phrase tells."""
+    from sohoa.metadata.lexicon import restore_pairs
+
+    assert restore_pairs("Quy chế chỉ tiêu nội bộ của Văn phòng") == (
+        "Quy chế chi tiêu nội bộ của Văn phòng",
+        1,
+    )
+    assert restore_pairs("giao chỉ tiêu biên chế năm 2024") == ("giao chỉ tiêu biên chế năm 2024", 0)
+    assert restore_pairs("chứng chỉ của hệ thông giáo dục") == ("chứng chỉ của hệ thống giáo dục", 1)
+
+
+def test_the_trich_yeu_of_a_cong_van_printed_without_vv() -> None:
+    lines = [
+        ("TRƯỜNG ĐẠI HỌC TÂY ĐÔ", 250, 150),
+        ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 1000, 150),
+        ("Độc lập - Tự do - Hạnh phúc", 1150, 200),
+        ("Số: 1135/ĐHTĐ", 330, 300),
+        ("Cần Thơ, ngày 24 tháng 10 năm 2025", 1050, 300),
+        ("Góp ý dự thảo Quy chế văn bằng,", 260, 345),
+        ("chứng chỉ của hệ thông GDQD", 280, 390),
+        ("Kính gửi: Cục Quản lý chất lượng", 600, 600),
+    ]
+    metadata = extract_metadata([_page(lines)])
+    assert metadata.type_name == "Công văn"
+    assert metadata.subject == "Góp ý dự thảo Quy chế văn bằng, chứng chỉ của hệ thống GDQD"
+    assert metadata.needs_review and metadata.confidence["subject"] < 0.9  # found by place

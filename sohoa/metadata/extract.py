@@ -42,7 +42,7 @@ from sohoa.metadata.recipients import read_recipients
 from sohoa.metadata.review import OPTIONAL_FIELDS, combine, null_below, unsure_fields
 from sohoa.metadata.signer import Signer, read_signer
 from sohoa.metadata.text import has_vietnamese_marks, is_upper_text
-from sohoa.metadata.title import Title, read_title
+from sohoa.metadata.title import Title, prose_subject, read_title
 from sohoa.metadata.zones import Header, find_header
 from sohoa.models import METADATA_FIELDS, DocumentMetadata, OcrPage
 
@@ -106,6 +106,10 @@ def _first_page(page: OcrPage) -> dict[str, Field]:
             # number where a công văn puts its trích yếu (the `V/v` lost): Phụ lục III's
             # layout of a công văn. Given, and reviewed.
             out["type_name"] = Field(CONG_VAN, max(type_field.score, 0.6))
+            if title.subject is None:
+                # Its trích yếu is those lines; found by their place alone: reviewed.
+                subject, score = prose_subject(header)
+                out["subject"] = Field(subject, 0.8 * score)
     date = _issued_date(page, header)
     if date is not None:
         out["issued_date"] = date
