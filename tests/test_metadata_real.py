@@ -597,8 +597,14 @@ def test_a_set_phrase_decides_between_two_words() -> None:
         "Quy chế chi tiêu nội bộ của Văn phòng",
         1,
     )
-    assert restore_pairs("giao chỉ tiêu biên chế năm 2024") == ("giao chỉ tiêu biên chế năm 2024", 0)
-    assert restore_pairs("chứng chỉ của hệ thông giáo dục") == ("chứng chỉ của hệ thống giáo dục", 1)
+    assert restore_pairs("giao chỉ tiêu biên chế năm 2024") == (
+        "giao chỉ tiêu biên chế năm 2024",
+        0,
+    )
+    assert restore_pairs("chứng chỉ của hệ thông giáo dục") == (
+        "chứng chỉ của hệ thống giáo dục",
+        1,
+    )
 
 
 def test_the_trich_yeu_of_a_cong_van_printed_without_vv() -> None:
