@@ -622,3 +622,114 @@ def test_the_trich_yeu_of_a_cong_van_printed_without_vv() -> None:
     assert metadata.type_name == "Công văn"
     assert metadata.subject == "Góp ý dự thảo Quy chế văn bằng, chứng chỉ của hệ thống GDQD"
     assert metadata.needs_review and metadata.confidence["subject"] < 0.9  # found by place
+
+
+# --- the signer's name read again; two recognizers; two signers ----------------------------
+
+
+def _signer_page(draw_name: bool, seal: bool) -> tuple[Image.Image, Any]:
+    """A last page: `Nơi nhận:` and `KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC` read by Tesseract; the name
+    under a signature stroke and a grey seal ring, which Tesseract did not read."""
+    width, height = 2000, 2800
+    image = Image.new("L", (width, height), 255)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(FONT, 44)
+    words: list[OcrWord] = []
+    for number, (text, x, y) in enumerate(
+        [
+            ("Nơi nhận:", 260, 1600),
+            ("KT. GIÁM ĐỐC", 1250, 1600),
+            ("- Như trên;", 260, 1660),
+            ("PHÓ GIÁM ĐỐC", 1230, 1660),
+            ("- Lưu: VT.", 260, 1720),
+        ]
+    ):
+        for word in text.split():
+            left, top, right, bottom = draw.textbbox((x, y), word, font=font)
+            draw.text((x, y), word, font=font)
+            words.append(OcrWord(word, (left, top, right, bottom), 95, 0, 0, number))
+            x = right + 14
+    if seal:
+        draw.ellipse((1180, 1720, 1620, 2160), outline=170, width=14)  # the seal, dropped to grey
+        draw.line((1150, 1930, 1700, 1860), fill=20, width=6)  # a signature stroke
+    if draw_name:
+        draw.text((1230, 2060), "Lê Trung Chinh", font=font, fill=0)
+    return image, ocr_page(width=width, height=height, words=words, index=1)
+
+
+def test_the_name_under_a_seal_is_read_again_and_given_as_a_vietnamese_name() -> None:
+    image, page = _signer_page(draw_name=True, seal=True)
+    lines = read_field_lines(image, page)
+    assert [(f.field, f.crop, f.reader) for f in lines] == [("signer", "name", "aster")]
+    first = ocr_page(width=2000, height=2800, words=_header([], _line("Số: 15/STC", 300, 300)))
+    page = dataclasses.replace(page, field_lines=lines)
+    metadata = extract_metadata([first, page])
+    assert metadata.signer_full_name == "Lê Trung Chinh"
+    assert metadata.signer_position == "PHÓ GIÁM ĐỐC"
+    # No name under the block (a red stamp the cleanup dropped): nothing read, nothing given.
+    image, page = _signer_page(draw_name=False, seal=True)
+    page = dataclasses.replace(page, field_lines=read_field_lines(image, page))
+    assert extract_metadata([first, page]).signer_full_name is None
+
+
+def test_a_reread_name_is_given_only_as_a_vietnamese_name_as_sure_as_its_letters() -> None:
+    from sohoa.metadata.extract import Field, _full_name
+    from sohoa.metadata.signer_lines import name_from_lines
+
+    def page(text: str, p: float) -> Any:
+        return ocr_page(field_lines=(FieldLine("signer", "name", text, (p,) * len(text), "aster"),))
+
+    assert name_from_lines(page("Gần Lông Luận", 0.99)) is None  # a script stamp misread
+    found = name_from_lines(page("Thếu Mồng Nguyễn Văn Long", 0.95))  # rank spoiled, name clean
+    assert found is not None and found[0] == "Nguyễn Văn Long" and found[1] > 0.9
+    unsure = name_from_lines(page("Nguyễn Văn Long", 0.3))
+    assert unsure is not None and unsure[1] < 0.8
+    # Tesseract's reading stays; a recognizer that reads another name sends it to review.
+    kept = _full_name(Field("Nguyễn Văn Sinh", 0.9), ("Nguyễn Văn Ninh", 0.98))
+    assert kept.value == "Nguyễn Văn Sinh" and kept.score < 0.8
+    agreed = _full_name(Field("Nguyễn Văn Sinh", 0.7), ("Nguyễn Văn Sinh", 0.9))
+    assert agreed.score > 0.9
+    assert _full_name(Field(None, 0.0), ("Lê Trung Chinh", 0.95)) == Field("Lê Trung Chinh", 0.95)
+
+
+def test_two_recognizers_that_read_other_digits_give_no_number() -> None:
+    def lines(reader: str, digits: str, p: float) -> tuple[FieldLine, ...]:
+        line = FieldLine("number", "line", f"So: {digits}/UBND", (p,) * (9 + len(digits)), reader)
+        alone = FieldLine("number", "digits", digits, (p,) * len(digits), reader)
+        return (line, alone)
+
+    one = ocr_page(field_lines=lines("ppocr", "534", 0.6) + lines("aster", "534", 0.99))
+    assert number_reading(one) == DigitsReading("534", 0.99)  # the sure one is taken
+    both = ocr_page(field_lines=lines("ppocr", "570", 0.9) + lines("aster", "5710", 0.95))
+    assert number_reading(both) is None  # each sure of other digits: nobody knows
+
+
+def test_the_vietnamese_recognizer_reads_marks() -> None:
+    from sohoa.ocr.lines import VietnameseLineRecognizer
+
+    image = Image.new("L", (700, 80), 255)
+    ImageDraw.Draw(image).text((20, 15), "Nguyễn Đình Trung", font=ImageFont.truetype(FONT, 44))
+    reading = VietnameseLineRecognizer().read(image)
+    assert reading.text == "Nguyễn Đình Trung"
+    assert len(reading.probabilities) == len(reading.text) == len(reading.positions)
+
+
+def test_two_signers_side_by_side_the_right_block_signs() -> None:
+    """A joint document (liên tịch): two signer blocks on one baseline; Phụ lục I puts the
+    lead organ's signer on the right. Neither block's lines leak into the other."""
+    lines = [
+        *_top(),
+        ("Quyết định này có hiệu lực kể từ ngày ký và thay thế các quy định trước", 250, 1380),
+        ("TM. BAN THƯỜNG VỤ", 330, 1500),
+        ("KT. GIÁM ĐỐC", 1250, 1500),
+        ("BÍ THƯ", 400, 1550),
+        ("PHÓ GIÁM ĐỐC", 1230, 1550),
+        ("Trần Văn Bình", 360, 1800),
+        ("Lê Thị Hoa", 1260, 1800),
+        ("Nơi nhận:", 260, 2000),
+        ("- Như trên;", 260, 2050),
+    ]
+    metadata = extract_metadata([_page(lines)])
+    assert metadata.signer_full_name == "Lê Thị Hoa"
+    assert metadata.signer_position == "PHÓ GIÁM ĐỐC"
+    assert metadata.signer_authority == "KT."
