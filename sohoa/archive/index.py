@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from sohoa.archive.upgrade import migration_3
+from sohoa.progress.schema import migration_register
 
 #: A migration is SQL (statements separated by `;`) or a function of the connection,
 #: for steps SQL alone cannot do (triggers, hashing existing rows).
@@ -85,6 +86,9 @@ MIGRATIONS: tuple[Migration, ...] = (
     # 3: search (FTS5), dossiers and their links, the fixity manifest of every object,
     # events with a station, hash-chained and append-only (issue 11; sohoa/archive/upgrade.py)
     migration_3,
+    # 4: the register of TTHC results, the latest verdict on each signature, and what keeps
+    # register.digitized_at (issue 13; sohoa/progress/schema.py)
+    migration_register,
 )
 
 
