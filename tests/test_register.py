@@ -320,3 +320,24 @@ def test_cli_import_json_and_exit_codes(tmp_path: Path) -> None:
     config.write_text("[register]\nwhat = 1\n", encoding="utf-8")
     bad = run("register", "import", str(path), "--archive", str(root), "--config", str(config))
     assert bad.returncode == 4 and "unknown key 'what'" in bad.stderr
+
+
+def test_the_sample_register_in_both_formats_matches_the_sample_papers(
+    tmp_path: Path, samples_dir: Path
+) -> None:
+    found = []
+    for name in ("so-theo-doi-ket-qua.csv", "so-theo-doi-ket-qua.xlsx"):
+        store = Archive(tmp_path / name, create=True)
+        try:
+            result = import_register(store, samples_dir / "register" / name, Settings())
+            rows = entries(store)
+        finally:
+            store.close()
+        assert result.bad == [] and result.inserted == 10, name
+        found.append({code: {k: v for k, v in row.items() if k not in ("source", "line",
+                      "imported_at", "updated_at")} for code, row in rows.items()})  # fmt: skip
+    assert found[0] == found[1]  # the same register, however it was exported
+    papers = json.loads((samples_dir / "dossier" / "expected.json").read_text(encoding="utf-8"))
+    codes = {p["dossier"] for p in papers}
+    assert codes & set(found[0]) == {"000.00.17.H34-230512-0003", "000.00.17.H34-241120-0042"}
+    assert "000.00.31.H26-250903-0117" not in found[0]  # another unit's paper: outside it

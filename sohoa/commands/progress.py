@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
@@ -176,7 +177,10 @@ def print_progress(p: Any) -> None:
     if p.groups:
         table = Table(title=f"by {p.by}", title_justify="left")
         for column in (p.by, "digitized", "total", "rate", "target", "gap", "documents"):
-            table.add_column(column, justify="left" if column == p.by else "right")
+            if column == p.by:
+                table.add_column(column, overflow="fold")  # a name is never cut short
+            else:
+                table.add_column(column, justify="right", no_wrap=True)
         for name, standing in p.groups:
             table.add_row(
                 escape(name or "(none)"),
@@ -187,7 +191,9 @@ def print_progress(p: Any) -> None:
                 f"{standing.gap_points:.1f}",
                 _number(standing.gap_documents),
             )
-        out.print(table)
+        # Printed to a file or a pipe, the table keeps its width (as the demo's does).
+        wide = out if out.is_terminal else Console(width=max(out.width, 120), highlight=False)
+        wide.print(table)
     out.print(escape(p.summary()))
 
 

@@ -8,6 +8,7 @@ Vietnamese labels extract from the PDF like the rest of the report.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Sequence
 from datetime import date, timedelta
 
@@ -57,7 +58,9 @@ def render_svg(
         finally:
             plt.close(figure)
     svg = buffer.getvalue()
-    return svg[svg.index("<svg") :]  # inline in HTML: no XML declaration or DOCTYPE
+    svg = svg[svg.index("<svg") :]  # inline in HTML: no XML declaration or DOCTYPE
+    # matplotlib's RDF block (creator, licence namespaces) is not the report's business.
+    return re.sub(r"<metadata>.*?</metadata>\s*", "", svg, flags=re.S)
 
 
 def _draw(axes, actual, milestones, forecast, until, mdates) -> None:  # type: ignore[no-untyped-def]

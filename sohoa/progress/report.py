@@ -31,7 +31,7 @@ from sohoa.progress.targets import Quarter, road
 DEFAULT_BASIS = (
     "Quyết định số 468/QĐ-TTg ngày 27/3/2021 của Thủ tướng Chính phủ phê duyệt Đề án đổi mới "
     "việc thực hiện cơ chế một cửa, một cửa liên thông trong giải quyết thủ tục hành chính và "
-    "Kế hoạch triển khai Đề án của cơ quan"
+    "Kế hoạch triển khai Đề án"
 )
 #: Phụ lục I: what stands in the signer block until the office configures it.
 SIGNER_PLACEHOLDER = ("QUYỀN HẠN, CHỨC VỤ CỦA NGƯỜI KÝ",)
@@ -61,6 +61,7 @@ table.data th, table.data td { border: 1px solid #000; padding: 1mm 1.5mm; verti
 table.data th { font-weight: bold; text-align: center; }
 table.data td.n { text-align: right; white-space: nowrap; }
 table.data td.c { text-align: center; }
+table.data td.v { text-align: center; white-space: nowrap; }
 table.data tr.total td { font-weight: bold; }
 tr { break-inside: avoid; }
 .ok { color: #075e07; } .behind { color: #a00000; }
@@ -186,7 +187,7 @@ def render_html(
         _header(r.parent_organ, organ, r.notation, r.place or BLANK, today),
         f'<h1>BÁO CÁO</h1>\n<p class="subject">{_e(subject)}</p>',
         '<div class="rule subject"></div>',
-        f"<p>Thực hiện {_e(r.basis or DEFAULT_BASIS)}, cơ quan báo cáo kết quả số hóa hồ sơ, "
+        f"<p>Thực hiện {_e(r.basis or DEFAULT_BASIS)}, đơn vị báo cáo kết quả số hóa hồ sơ, "
         f"kết quả giải quyết thủ tục hành chính {_e(quarter.vietnamese)} (số liệu đến hết ngày "
         f"{ngay(p.at)}) như sau:</p>",
         _results(p, quarter, chart),
@@ -223,8 +224,8 @@ def _standing_sentence(s: Standing, p: Progress) -> str:
     if s.status == "on-track":
         return f"đạt {target}."
     return (
-        f"chưa đạt {target}, còn thiếu {ty_le(s.gap_points)} "
-        f"(tương ứng {so(s.gap_documents)} kết quả)."
+        f"chưa đạt {target}, còn thiếu {str(round(s.gap_points, 1)).replace('.', ',')} điểm "
+        f"phần trăm (tương ứng {so(s.gap_documents)} kết quả)."
     )
 
 
@@ -242,13 +243,13 @@ def _results(p: Progress, quarter: Quarter, chart: str) -> str:
             f'<tr><td class="c">{index}</td><td>{_e(name or "(chưa ghi phòng)")}</td>'
             f'<td class="n">{so(s.total)}</td><td class="n">{so(s.digitized)}</td>'
             f'<td class="n">{ty_le(s.rate)}</td><td class="n">{so(s.gap_documents)}</td>'
-            f'<td class="c">{_verdict(s.status != "behind")}</td></tr>'
+            f'<td class="v">{_verdict(s.status != "behind")}</td></tr>'
         )
     rows.append(
         f'<tr class="total"><td></td><td>Tổng cộng</td><td class="n">{so(o.total)}</td>'
         f'<td class="n">{so(o.digitized)}</td><td class="n">{ty_le(o.rate)}</td>'
         f'<td class="n">{so(o.gap_documents)}</td>'
-        f'<td class="c">{_verdict(o.status != "behind")}</td></tr>'
+        f'<td class="v">{_verdict(o.status != "behind")}</td></tr>'
     )
     pace = p.pace
     if pace.complete_on:
@@ -323,7 +324,7 @@ def _other_targets(p: Progress) -> str:
     ]  # fmt: skip
     body = "".join(
         f'<tr><td class="c">{i}</td><td>{_e(name)}</td><td class="c">{_e(goal)}</td>'
-        f'<td class="c">{_e(result)}</td><td class="c">{verdict}</td></tr>'
+        f'<td class="c">{_e(result)}</td><td class="v">{verdict}</td></tr>'
         for i, (name, goal, result, verdict) in enumerate(rows, start=1)
     )
     return f"""<h2>II. CÁC CHỈ TIÊU KHÁC CỦA KẾ HOẠCH</h2>
