@@ -43,6 +43,7 @@ bench: setup
 	$(BIN)/python bench/bench_handwriting.py
 	$(BIN)/python bench/bench_signing.py
 	$(BIN)/python bench/bench_archive.py
+	$(BIN)/python bench/bench_watch.py
 
 lint: venv
 	$(BIN)/ruff check sohoa tests samples bench

@@ -211,6 +211,14 @@ def main() -> int:
         if (index_root / "index.sqlite").exists():
             shutil.rmtree(index_root)
         codes = build_index(index_root, args.documents, seed=11)
+        print(" as built by ingests (index segments not merged):")
+        bench_search(index_root, codes, args.rounds)
+        archive = Archive(index_root)
+        started = time.monotonic()
+        search.optimize(archive.db)
+        archive.close()
+        print(f" after the segments are merged (as `archive check` does; "
+              f"{time.monotonic() - started:.1f} s):")  # fmt: skip
         bench_search(index_root, codes, args.rounds)
         print(f"check: {args.objects} objects")
         objects, replica = base / "check", base / "copy2"

@@ -344,16 +344,17 @@ def print_calibration(title: str, rows: list[tuple[str, float, bool]]) -> None:
             print(
                 f"  {low:.2f}–{min(high, 1):.2f}    {len(inside):>7} {sum(inside):>7} {share:>8.1f}%"
             )
-    sure = [ok for field, c, ok in rows if c >= review_below(field)]
+    sure = [(f, c, ok) for f, c, ok in rows if c >= review_below(f)]
     if sure:
+        right = sum(ok for _, _, ok in sure)
+        wrong = ", ".join(f"{f} {c:.2f}" for f, c, ok in sure if not ok) or "none"
         print(
-            f"  marked sure (≥ {REVIEW_BELOW}): {sum(sure)}/{len(sure)} right"
-            f" ({100 * sum(sure) / len(sure):.1f}%); wrong ones: "
-            + (
-                ", ".join(f"{f} {c:.2f}" for f, c, ok in rows if c >= REVIEW_BELOW and not ok)
-                or "none"
-            )
+            f"  marked sure (≥ {REVIEW_BELOW}, subject ≥ {review_below('subject')}):"
+            f" {right}/{len(sure)} right ({100 * right / len(sure):.1f}%); wrong ones: {wrong}"
         )
+    unsure = [ok for f, c, ok in rows if c < review_below(f)]
+    if unsure:
+        print(f"  given but reviewed: {sum(unsure)}/{len(unsure)} right")
 
 
 # --- real documents (../shared/real-dev, read by eye) ----------------------------------------

@@ -11,6 +11,7 @@ PACKAGES=(
   softhsm2 opensc                                     # a real PKCS#11 token for tests
   ghostscript qpdf                                    # OCRmyPDF baseline in the benchmark
   chromium                                            # renders the verification report (test)
+  systemd                                             # systemd-analyze checks deploy/sohoa-watch.service (test)
 )
 # Keep only the package names (comments above are for readers).
 missing=()

@@ -26,6 +26,7 @@ from sohoa.commands import register as _register  # noqa: F401  (registers `regi
 from sohoa.commands import review as _review  # noqa: F401  (registers `review`, `edit`, `show`)
 from sohoa.commands import trust as _trust  # noqa: F401  (registers `trust`)
 from sohoa.commands import verify as _verify  # noqa: F401  (registers `verify`)
+from sohoa.commands import watch as _watch  # noqa: F401  (registers `watch`, `status`)
 from sohoa.commands.common import (
     app,
     err,

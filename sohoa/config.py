@@ -428,7 +428,12 @@ def _from_env(settings: Settings) -> Settings:
     ):
         if env.get(var):
             top[key] = check_value(key, _annotation(Settings, key), env[var], f"${var}")
-    for var, key in (("SOHOA_PKCS12", "pkcs12"), ("SOHOA_TSA_URL", "tsa_url")):
+    for var, key in (
+        ("SOHOA_PKCS12", "pkcs12"),
+        ("SOHOA_TSA_URL", "tsa_url"),
+        # A service's secret comes as a file (systemd LoadCredential=), never as a value.
+        ("SOHOA_PASSPHRASE_FILE", "passphrase_file"),
+    ):
         if env.get(var):
             value = check_value(key, _annotation(SigningSettings, key), env[var], f"${var}")
             signing = dataclasses.replace(signing, **{key: value})

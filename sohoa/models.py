@@ -49,6 +49,8 @@ class ScannedDocument:
     size_bytes: int
     files: tuple[Path, ...]
     """Every file that makes up the document, in page order."""
+    station: str | None = None
+    """The scanner station it came from (watched inbox), recorded with the document."""
 
     @property
     def page_count(self) -> int:

@@ -485,3 +485,61 @@ def test_a_trich_yeu_with_a_line_it_could_not_take_is_not_given() -> None:
         ("Căn cứ Luật Tổ chức Chính phủ ngày 19 tháng 6 năm 2015", 420, 700),
     ]
     assert extract_metadata([_page(whole)]).subject == "Bãi bỏ toàn bộ Quyết định số 78/2010/QĐ-TTg"
+
+
+def _organ(text: str, y: int) -> Any:
+    from sohoa.metadata.layout import Segment
+    from sohoa.metadata.organ import read_organ_line
+
+    return read_organ_line(Segment(tuple(_line(text, 200, y))))
+
+
+def test_an_organ_name_with_a_hyphen_is_not_cut_at_it() -> None:
+    from sohoa.metadata.organ import split_organs
+
+    whole = _organ("SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI", 200)
+    assert whole.text == "SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI"
+    for first in ("SỞ LAO ĐỘNG -", "SỞ LAO ĐỘNG-"):  # the dash ends the line: it goes on
+        organs = split_organs(
+            [
+                _organ("UBND TỈNH QUẢNG NAM", 150),
+                _organ(first, 200),
+                _organ("THƯƠNG BINH VÀ XÃ HỘI", 250),
+            ]
+        )
+        assert (organs.parent, organs.organ) == (
+            "UBND TỈNH QUẢNG NAM",
+            "SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI",
+        )
+    # A dash before the name is a speck, not part of it.
+    assert _organ("- SỞ TÀI CHÍNH", 200).text == "SỞ TÀI CHÍNH"
+
+
+def test_a_ban_chi_dao_as_the_organ() -> None:
+    from sohoa.metadata.organ import split_organs
+
+    organs = split_organs([_organ("UBND TỈNH QUẢNG NAM", 150), _organ("BAN CHỈ ĐẠO 389", 200)])
+    assert (organs.parent, organs.organ) == ("UBND TỈNH QUẢNG NAM", "BAN CHỈ ĐẠO 389")
+    assert organs.organ_score >= 0.65
+
+
+def test_vv_read_as_w_is_still_the_subject_label() -> None:
+    lines = [
+        ("CÔNG AN TP ĐÀ NẴNG", 240, 150),
+        ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 1000, 150),
+        ("PHÒNG AN NINH CHÍNH TRỊ NỘI BỘ", 150, 200),
+        ("Độc lập - Tự do - Hạnh phúc", 1150, 200),
+        ("Số: 115/CV-PA83", 330, 300),
+        ("Đà Nẵng, ngày 26 tháng 4 năm 2018", 1050, 300),
+        ("w thông báo hoạt động của tà đạo", 200, 345),
+        ("Kính gửi: Sở Giáo dục và Đào tạo", 600, 600),
+    ]
+    metadata = extract_metadata([_page(lines)])
+    assert metadata.type_name == "Công văn"
+    assert metadata.subject == "thông báo hoạt động của tà đạo"
+
+
+def test_a_day_glued_to_thang() -> None:
+    """`ngày 26tháng 7 năm 2020`, typed without a space (read off a low-resolution page)."""
+    found = read_date_line(["Đà", "Nẵng,", "ngày", "26tháng", "7", "năm", "2020"])
+    assert found is not None and found.issued == date(2020, 7, 26) and found.place_words == (0, 1)

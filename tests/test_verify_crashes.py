@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from asn1crypto import cms
+from asn1crypto import cms, core
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -217,3 +217,45 @@ def test_shadow_replace_redrawn_field_is_changed_after_signing(tmp_path: Path, d
     assert verdict.exit_code == ExitCode.OK, verdict.to_json()
     (later,) = verdict.signatures[0].later_revisions
     assert later.allowed and "form-filling" in later.kinds
+
+
+def _padded(value: core.Integer) -> core.Integer:
+    out = core.Integer()
+    out.contents = b"\x00" + value.contents  # X.690 §8.3.2 forbids this byte
+    return out
+
+
+def test_serial_with_a_redundant_leading_byte_is_broken(tmp_path: Path, demo) -> None:
+    # BadEncodedCMS (EU DSS): the signer's certificate serial is padded with a
+    # 00 byte, in the embedded certificate and in the signer identifier alike.
+    # asn1crypto reads the number anyway; the DSS file verified as intact
+    # (exit 2). Bouncy Castle and EU DSS refuse the CMS; so do we, saying why.
+    signed = _signed(tmp_path, demo)
+    data, start, end = _contents_span(signed)
+    info = cms.ContentInfo.load(bytes.fromhex(data[start:end].decode()).rstrip(b"\0"))
+    signed_data = info["content"]
+    signer_info = signed_data["signer_infos"][0]
+    sid = signer_info["sid"].chosen
+    serial = sid["serial_number"].native
+    certs = []
+    for choice in signed_data["certificates"]:
+        cert = choice.chosen
+        if cert.serial_number == serial:
+            tbs = cert["tbs_certificate"]
+            tbs["serial_number"] = _padded(tbs["serial_number"])
+            cert["tbs_certificate"] = tbs
+        certs.append(cms.CertificateChoices(name="certificate", value=cert))
+    sid["serial_number"] = _padded(sid["serial_number"])
+    # re-encode each enclosing structure, and nothing else, around the padded serials
+    signer_info["sid"] = cms.SignerIdentifier(name="issuer_and_serial_number", value=sid)
+    signed_data["signer_infos"] = cms.SignerInfos([signer_info])
+    signed_data["certificates"] = cms.CertificateSet(certs)
+    info["content"] = signed_data
+    out = tmp_path / "padded.pdf"
+    _replace_cms(signed, out, info.dump())
+    assert verify_file(signed, trust_roots=demo[1]).exit_code == ExitCode.OK
+    verdict = verify_file(out, trust_roots=demo[1])
+    assert verdict.exit_code == ExitCode.FAILED, verdict.to_json()
+    message = verdict.signatures[0].message
+    assert "redundant leading byte" in message
+    assert "an embedded certificate" in message and "signer identifier" in message

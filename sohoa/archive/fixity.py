@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sohoa.archive import chain
+from sohoa.archive import chain, search
 from sohoa.archive.fsutil import READ_ONLY, sha256_file
 from sohoa.archive.layout import INDEX
 from sohoa.archive.objects import FolderStore
@@ -243,6 +243,9 @@ def check(
                 )  # fmt: skip
     report.findings = _confirm(archive, report.findings, log=log, report=report, judged=judged)
     report.seconds = time.monotonic() - started
+    if log:  # the maintenance run of the archive: merge the search index's segments too
+        with archive.transaction():
+            search.optimize(archive.db)
     return report
 
 

@@ -86,7 +86,34 @@ MIGRATIONS: tuple[Migration, ...] = (
     # 3: search (FTS5), dossiers and their links, the fixity manifest of every object,
     # events with a station, hash-chained and append-only (issue 11; sohoa/archive/upgrade.py)
     migration_3,
-    # 4: the register of TTHC results, the latest verdict on each signature, and what keeps
+    # 4: the durable queue of the watched inbox (archive/jobs.py): a row per input taken,
+    # written before its work starts; at most one open job per input path.
+    """
+    CREATE TABLE jobs (
+        id          INTEGER PRIMARY KEY,
+        inbox       TEXT NOT NULL,
+        station     TEXT,
+        path        TEXT NOT NULL,
+        fingerprint TEXT NOT NULL,
+        sha256      TEXT,
+        pages       INTEGER,
+        state       TEXT NOT NULL DEFAULT 'queued' CHECK (state IN
+                    ('queued', 'processing', 'archived', 'duplicate', 'quarantined', 'vanished')),
+        attempts    INTEGER NOT NULL DEFAULT 0,
+        last_error  TEXT,
+        document_id TEXT,
+        input_left  INTEGER NOT NULL DEFAULT 0,
+        created_at  TEXT NOT NULL,
+        updated_at  TEXT NOT NULL,
+        started_at  TEXT,
+        finished_at TEXT,
+        not_before  TEXT
+    );
+    CREATE UNIQUE INDEX jobs_open ON jobs (inbox, path) WHERE state IN ('queued', 'processing');
+    CREATE INDEX jobs_state ON jobs (inbox, state);
+    CREATE INDEX jobs_finished ON jobs (finished_at);
+    """,
+    # 5: the register of TTHC results, the latest verdict on each signature, and what keeps
     # register.digitized_at (issue 13; sohoa/progress/schema.py)
     migration_register,
 )

@@ -67,6 +67,8 @@ class Sidecar:
     files: Mapping[str, str] = field(default_factory=dict)
     """SHA-256 of every file of the object but this sidecar, by path in the object folder,
     taken when the object was written (fixity, `sohoa archive check`)."""
+    station: str | None = None
+    """The scanner station the input came from (a folder of the watched inbox)."""
     extra: Mapping[str, Any] = field(default_factory=dict)
     """Keys this version does not know, kept as they were."""
 

@@ -241,10 +241,11 @@ class Archive:
                 removed.append(lock.stem)
             finally:
                 os.close(fd)
-        if self.replica is not None and self.replica.tmp.is_dir():
-            for entry in self.replica.tmp.iterdir():
-                if not self._alive(entry.name):
-                    remove_tree(entry)
+        if self.replica is not None:
+            with contextlib.suppress(OSError):  # the replica's own problems surface when written
+                for entry in self.replica.tmp.iterdir():
+                    if not self._alive(entry.name):
+                        remove_tree(entry)
         cutoff = time.time() - LEGACY_LEFTOVER_AGE
         for entry in self.tmp.iterdir():
             legacy = entry.name.endswith((".staging", ".pdfa.pdf", ".signed.pdf", ".part"))
@@ -302,6 +303,7 @@ class Archive:
             "ingest",
             sidecar.document_id,
             {"source": sidecar.source, "pages": sidecar.pages, "recovered": True},
+            station=sidecar.station,
         )
         return self._record(
             self.db.execute(
@@ -415,7 +417,7 @@ class Archive:
                     os.rename(stage, final_dir)
                     fsync_dir(final_dir.parent)
                     self._insert(sidecar)
-                    self.log(action, document_id, detail)
+                    self.log(action, document_id, detail, station=sidecar.station)
         except OSError as exc:
             raise disk_error(exc, self.root) or ArchiveError(
                 f"{self.object_dir(document_id)}: cannot move the document into the archive: "
@@ -488,6 +490,7 @@ class Archive:
             page_rotation=tuple(p.rotation for p in pages),
             page_skew=tuple(p.skew_degrees for p in pages),
             warnings=tuple(extra.pop("warnings", ())),
+            station=document.station,
             ingested_at=now().isoformat(),
             dossiers=(dossier[0],) if dossier else (),
             dossier_origin=dossier[1] if dossier else None,
@@ -625,58 +628,87 @@ class Archive:
         files: Sequence[Path] = (),
         copy: bool = True,
         move: bool = False,
+        station: str | None = None,
+        attempt: int | None = None,
     ) -> Path | None:
         """Keep a refused input with its reason; never deletes (copies, or moves for the inbox).
 
         Only the input itself is copied: the regular file, or the page `files` of a
         document — never a link's target, a FIFO, or whatever else a folder holds.
-        Copies are read-only and no more readable than the input. Returns where
-        the copy is, or None when nothing could be or was to be copied (the reason
-        is recorded either way). Raises DiskError when the disk refuses the reason.
+        Copies are read-only and no more readable than the input. A move (the watched
+        inbox) takes the input away by its name, links and FIFOs included, into
+        `quarantine/<station>/`. The reason file — what failed, when, at which attempt —
+        is written before the input is moved, so a crash never leaves a kept input
+        without its reason. Returns where the input is kept, or None when nothing
+        could be or was to be kept (the reason is recorded either way). Raises
+        DiskError when the disk refuses the reason.
         """
-        target, reason_file = self._claim_quarantine_name(source)
+        lines = [str(source), reason, f"when: {now().isoformat()}"]
+        if station is not None:
+            lines.append(f"station: {station}")
+        if attempt is not None:
+            lines.append(f"attempt: {attempt}")
+        target, _reason_file = self._claim_quarantine_name(
+            source, station, ("\n".join(lines) + "\n").encode()
+        )
         kept: Path | None = None
         if copy or move:
             kept = self._keep(source, list(files), target, move)
-        try:
-            atomic_write(reason_file, f"{source}\n{reason}\n".encode(), READ_ONLY)
-        except OSError as exc:
-            raise disk_error(exc, self.root / QUARANTINE) or ArchiveError(
-                f"{reason_file}: cannot write the reason: {exc.strerror or exc}"
-            ) from None
         with self.transaction():
             self.db.execute(
                 "INSERT INTO quarantine (at, source, path, reason) VALUES (?,?,?,?)",
                 (now().isoformat(), str(source), str(kept) if kept else None, reason),
             )
-            self.log("quarantine", None, {"source": str(source), "reason": reason})
+            self.log("quarantine", None, {"source": str(source), "reason": reason}, station=station)
         return kept
 
-    def _claim_quarantine_name(self, source: Path) -> tuple[Path, Path]:
-        """A name no other process can take: the reason file is created exclusively."""
+    def quarantine_folder(self, station: str | None = None) -> Path:
+        """Where refused inputs are kept: `quarantine/`, or `quarantine/<station>/`."""
         folder = self.root / QUARANTINE
-        folder.mkdir(exist_ok=True)
+        return folder / bounded_name(station) if station else folder
+
+    def _claim_quarantine_name(
+        self, source: Path, station: str | None, reason: bytes
+    ) -> tuple[Path, Path]:
+        """A name no other process can take: the reason file is created exclusively, whole."""
+        folder = self.quarantine_folder(station)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise disk_error(exc, folder) or ArchiveError(
+                f"{folder}: cannot quarantine {source}: {exc.strerror or exc}"
+            ) from None
         base = f"{now():%Y%m%dT%H%M%S}-{bounded_name(source.name)}"
         for counter in range(10_000):
             name = base if counter == 0 else f"{base}.{counter}"
             reason_file = folder / f"{name}.reason.txt"
             try:
-                os.close(os.open(reason_file, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o444))
+                fd = os.open(reason_file, os.O_CREAT | os.O_EXCL | os.O_WRONLY, READ_ONLY)
             except FileExistsError:
                 continue
             except OSError as exc:
                 raise disk_error(exc, folder) or ArchiveError(
                     f"{folder}: cannot quarantine {source}: {exc.strerror or exc}"
                 ) from None
+            try:
+                os.write(fd, reason)
+                os.fsync(fd)
+            except OSError as exc:
+                reason_file.unlink(missing_ok=True)
+                raise disk_error(exc, folder) or ArchiveError(
+                    f"{reason_file}: cannot write the reason: {exc.strerror or exc}"
+                ) from None
+            finally:
+                os.close(fd)
+            fsync_dir(folder)
             return folder / name, reason_file
         raise ArchiveError(f"{folder}: too many quarantined files named {source.name}")
 
     def _keep(self, source: Path, files: list[Path], target: Path, move: bool) -> Path | None:
         kind = file_kind(source)
         try:
-            if move and kind in (None, "a folder"):
-                shutil.move(str(source), target)
-                return target
+            if move and kind != "missing":
+                return _move(source, kind, target)
             if kind is None:
                 mode = file_mode(source.lstat().st_mode)
                 copy_regular(source, target, mode)
@@ -695,20 +727,28 @@ class Archive:
             # an unreadable input (permissions, vanished) is recorded, not copied
         return None  # links, FIFOs, devices: never read, never copied
 
-    def log(self, action: str, document_id: str | None, detail: dict[str, Any]) -> None:
+    def log(
+        self,
+        action: str,
+        document_id: str | None,
+        detail: dict[str, Any],
+        *,
+        station: str | None = None,
+    ) -> None:
         """Append to the audit trail (hash-chained, `chain.py`): who did what, where, when.
 
-        Inside the caller's write transaction, or in one of its own.
+        `station`: the scanner station of the input (watched inbox), else this
+        archive's station. Inside the caller's write transaction, or in one of its own.
         """
         if not self.db.in_transaction:
             with self.transaction():
-                self.log(action, document_id, detail)
+                self.log(action, document_id, detail, station=station)
             return
         self._appended = chain.append(
             self.db,
             at=now().isoformat(),
             actor=actor(),
-            station=self.station,
+            station=station or self.station,
             action=action,
             document_id=document_id,
             detail=detail,
@@ -719,7 +759,8 @@ class Archive:
         if self._work is not None:
             shutil.rmtree(self._work, ignore_errors=True)
             if self.replica is not None:
-                remove_tree(self.replica.tmp / self._work.name)
+                with contextlib.suppress(OSError):  # a replica gone read-only or unmounted
+                    remove_tree(self.replica.tmp / self._work.name)
             (self.tmp / f"{self._work.name}.lock").unlink(missing_ok=True)
             self._work = None
         if self._lock_fd is not None:
@@ -757,6 +798,45 @@ def sidecar_mode(folder: Path) -> int:
         return stat.S_IMODE((folder / SIDECAR).stat().st_mode) & READ_ONLY or READ_ONLY
     except OSError:
         return READ_ONLY
+
+
+def _move(source: Path, kind: str | None, target: Path) -> Path | None:
+    """Move an input out of the inbox by its name (a link stays a link, never followed).
+
+    Across file systems a regular file or a folder's files are copied write-then-
+    rename, and only then removed from the inbox; a FIFO or a device that cannot be
+    renamed is left where it is (None). Other errors (a share that refuses the
+    removal) are raised for the caller to record.
+    """
+    try:
+        os.rename(source, target)
+        fsync_dir(target.parent)
+        return target
+    except OSError as exc:
+        if exc.errno != errno.EXDEV:
+            raise
+    if kind == "a symbolic link":
+        os.symlink(os.readlink(source), target)
+        os.unlink(source)
+        return target
+    if kind is None:
+        copy_regular(source, target, file_mode(source.lstat().st_mode))
+        os.unlink(source)
+        return target
+    if kind == "a folder":
+        staging = target.with_name(f".{target.name}.part")
+        parts = [p for p in sorted(source.iterdir()) if file_kind(p) is None]
+        for part in parts:
+            copy_regular(part, staging / part.name, file_mode(part.lstat().st_mode))
+        staging.mkdir(exist_ok=True)
+        os.rename(staging, target)
+        fsync_dir(target.parent)
+        for part in parts:
+            part.unlink()
+        with contextlib.suppress(OSError):
+            source.rmdir()  # whatever else it held (links, sub-folders) stays
+        return target
+    return None
 
 
 def _free_bytes(path: Path) -> int | None:

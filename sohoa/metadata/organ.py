@@ -18,7 +18,7 @@ from functools import lru_cache
 
 from sohoa.metadata.layout import Segment
 from sohoa.metadata.places import UNIT_WORDS, all_places, match_place
-from sohoa.metadata.text import fold, is_upper_text, strip_punct, upper_vn
+from sohoa.metadata.text import DASHES, fold, is_upper_text, strip_punct, upper_vn
 from sohoa.metadata.vocab import (
     ORGAN_PHRASES,
     POSITIONS,
@@ -71,8 +71,14 @@ _KNOWN, _RESTORED, _AMBIGUOUS = 0.96, 0.9, 0.6
 
 def read_organ_line(segment: Segment) -> OrganLine | None:
     """Fix one upper-case header line word by word; None when it is not an organ line."""
-    words = [w for w in segment.words if strip_punct(w.text, _PUNCT + "-")]
-    if not words:
+    # A dash between two words is part of the name (`LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI`),
+    # and one that ends the line says the name goes on below; one before the name is not.
+    words = [
+        w
+        for i, w in enumerate(segment.words)
+        if strip_punct(w.text, _PUNCT + "-") or (i > 0 and _is_dash(w.text))
+    ]
+    if not words or _is_dash(words[0].text):
         return None
     # Ink of a stamp over the organ block read as a word before the name (`TT” SỞ TƯ
     # PHÁP`): read with no confidence and no word of the vocabulary, it is not the name's.
@@ -82,11 +88,22 @@ def read_organ_line(segment: Segment) -> OrganLine | None:
         and fix_upper_word(strip_punct(words[0].text, _PUNCT)).status == "unknown"
     ):
         words = words[1:]
-    texts = [strip_punct(w.text, _PUNCT) for w in words]
-    texts = [t.lstrip("-") if len(t) > 1 else t for t in texts]
+    texts: list[str] = []
+    confidences: list[float] = []
+    for word in words:
+        text = strip_punct(word.text, _PUNCT)
+        text = "-" if _is_dash(text) else text.lstrip("-")
+        # `ĐỘNG-` at the end of a line: the word, then the dash that joins the next line.
+        pieces = [text[:-1], "-"] if len(text) > 1 and _is_dash(text[-1]) else [text]
+        texts += pieces
+        confidences += [word.confidence / 100.0] * len(pieces)
     if not is_upper_text(" ".join(texts)):
         return None
-    return read_organ_words(texts, [w.confidence / 100.0 for w in words])
+    return read_organ_words(texts, confidences)
+
+
+def _is_dash(text: str) -> bool:
+    return bool(text) and all(c in DASHES for c in text)
 
 
 def _unglue(texts: Sequence[str], confs: Sequence[float]) -> tuple[list[str], list[float]]:
@@ -125,6 +142,11 @@ def read_organ_words(texts: Sequence[str], confs: Sequence[float]) -> OrganLine:
                 scores.append(max(min(confs[i:]), _KNOWN) if exact else _RESTORED * place.score)
                 out.append(written)
                 i = len(texts)
+            continue
+        if _is_dash(texts[i]):
+            out.append("-")
+            scores.append(max(confs[i], _KNOWN))
+            i += 1
             continue
         fix = fix_upper_word(texts[i])
         if i == 0:

@@ -23,8 +23,9 @@ from sohoa.metadata.text import fold, is_upper_text, squash
 from sohoa.metadata.zones import Header, is_centred, is_label
 from sohoa.models import OcrWord
 
-#: `V/v` as OCR reads it: V/v, V/V, Vv, V/y, V.v, with or without a colon.
-_VV = re.compile(r"^\s*(?:[VY]\s*[/|\\]\s*[vVyY]?|[VY][.]?[vV])[:.]?\s*")
+#: `V/v` as OCR reads it: V/v, V/V, Vv, V/y, V.v, with or without a colon; or `w` (`V/v`
+#: in a small italic face; Vietnamese has no word in w).
+_VV = re.compile(r"^\s*(?:[VY]\s*[/|\\]\s*[vVyY]?|[VY][.]?[vV]|[wW](?=[:.]?\s))[:.]?\s*")
 #: At most this many subject lines (Phụ lục I wants it short; a Thông tư that repeals
 #: another names it in full over five).
 MAX_SUBJECT_LINES = 6

@@ -70,6 +70,8 @@ class _Job:
     pages: dict[int, OcrPage] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
     outcome: Outcome | None = None
+    twin_of: _Job | None = None
+    """An earlier input of the batch with the same bytes: this one follows its outcome."""
 
     @property
     def complete(self) -> bool:
@@ -106,6 +108,7 @@ class Ingestor:
         keep_intermediates: Path | None = None,
         page_function: PageFunction | None = None,
         dossier: str | None = None,
+        warm: bool = False,
     ) -> None:
         """Check everything a batch needs besides its inputs, before any page is read.
 
@@ -114,6 +117,8 @@ class Ingestor:
         answer, a full disk, a replica that cannot be written. `page_function` replaces
         the workers' `process_page` (tests). `dossier`: the mã hồ sơ of every document
         of the batch (else each one's QR code or name, `archive/dossiers.py`).
+        `warm`: start the OCR workers now and keep them for every `ingest` call (the
+        watched inbox); else each call starts and stops its own.
         """
         self.settings = settings
         self.page_function = page_function
@@ -138,8 +143,14 @@ class Ingestor:
             tessdata=settings.tessdata or tessdata,
             keep_intermediates=keep_intermediates,
         )
+        self.pool: PagePool | None = None
+        if warm:
+            self.pool = PagePool(settings.jobs, self.options, page_function)
+            self.pool.start()
 
     def close(self) -> None:
+        if self.pool is not None:
+            self.pool.close()
         self.identity.close()
         self.archive.close()
 
@@ -164,7 +175,9 @@ class Ingestor:
             if not _stops_the_batch(exc):
                 raise
             stop = exc
-        work = [j for j in jobs if j.outcome is None and j.document is not None]
+        work = [
+            j for j in jobs if j.outcome is None and j.document is not None and j.twin_of is None
+        ]
         pages_total = sum(j.document.page_count for j in work if j.document)
         state = {"pages": 0, "docs": len(jobs) - len(work)}
 
@@ -180,7 +193,7 @@ class Ingestor:
             tasks = (
                 (job.position, ref) for job in work if job.document for ref in job.document.pages
             )
-            pool = PagePool(self.settings.jobs, self.options, self.page_function)
+            pool = self.pool or PagePool(self.settings.jobs, self.options, self.page_function)
             results = pool.run(tasks)
             try:
                 for result in results:
@@ -199,12 +212,18 @@ class Ingestor:
                         job.pages.clear()
                         state["docs"] += 1
                         report(job.source.path.name)
-                    while next_to_emit < len(jobs) and jobs[next_to_emit].outcome is not None:
+                    while next_to_emit < len(jobs):
+                        if jobs[next_to_emit].twin_of is not None:
+                            self._follow_twin(jobs[next_to_emit], move_rejected)
+                        if jobs[next_to_emit].outcome is None:
+                            break
                         yield jobs[next_to_emit].outcome  # type: ignore[misc]
                         next_to_emit += 1
             finally:
                 results.close()  # stops the workers, also when the batch stops early
         for job in jobs[next_to_emit:]:
+            if job.twin_of is not None and stop is None:
+                self._follow_twin(job, move_rejected)
             if job.outcome is None:
                 reason = stop.message if stop is not None else "not processed"
                 job.outcome = Untouched(job.source.path, f"{reason}; left as it was for a re-run")
@@ -219,7 +238,7 @@ class Ingestor:
             source = job.source
             if source.refusal is not None:
                 reason = f"{source.path}: {source.refusal}"
-                self.archive.quarantine(source.path, reason, copy=False)
+                self.archive.quarantine(source.path, reason, copy=False, station=source.station)
                 job.outcome = Quarantined(source.path, reason, None)
                 continue
             try:
@@ -232,12 +251,9 @@ class Ingestor:
             sha = job.document.sha256
             existing = self.archive.find(sha)
             if existing is not None:
-                job.outcome = self._duplicate(source.path, existing)
-            elif sha in seen:  # the same input twice in one batch
-                document_id = document_id_for(sha)
-                job.outcome = Duplicate(
-                    source.path, document_id, self.archive.object_dir(document_id) / "document.pdf"
-                )
+                job.outcome = self._duplicate(source, existing.document_id, existing.pdf)
+            elif sha in seen:  # the same input twice in one batch: it follows the first
+                job.twin_of = seen[sha]
             else:
                 seen[sha] = job
 
@@ -251,7 +267,15 @@ class Ingestor:
 
     def _quarantine(self, job: _Job, reason: str, move: bool) -> Quarantined:
         files = job.document.files if job.document is not None else ()
-        kept = self.archive.quarantine(job.source.path, reason, files=files, move=move)
+        source = job.source
+        kept = self.archive.quarantine(
+            source.path,
+            reason,
+            files=files,
+            move=move,
+            station=source.station,
+            attempt=source.attempt,
+        )
         return Quarantined(source=job.source.path, reason=reason, quarantine_path=kept)
 
     def _finish(self, job: _Job, move_rejected: bool) -> Outcome:
@@ -262,20 +286,38 @@ class Ingestor:
         try:
             record = self.finish_document(job.document, pages)
         except AlreadyArchived as done:
-            return self._duplicate(job.source.path, done.record)
+            return self._duplicate(job.source, done.record.document_id, done.record.pdf)
         except SohoaError as exc:
             if _stops_the_batch(exc):
                 raise
             return self._quarantine(job, str(exc), move_rejected)
         return Archived(source=job.source.path, record=record, rule=job.source.rule)
 
-    def _duplicate(self, source: Path, record: ArchiveRecord) -> Duplicate:
+    def _duplicate(self, source: Source, document_id: str, pdf: Path) -> Duplicate:
         """Log the duplicate; link the archived document to the dossier this input names."""
-        self.archive.log("duplicate", record.document_id, {"source": str(source)})
-        found = code_for(self.dossier, (), source, self.settings.dossier_pattern)
+        self.archive.log(
+            "duplicate", document_id, {"source": str(source.path)}, station=source.station
+        )
+        found = code_for(self.dossier, (), source.path, self.settings.dossier_pattern)
         if found is not None:
-            link(self.archive, found[0], [record.document_id], origin=found[1])
-        return Duplicate(source, record.document_id, record.pdf)
+            link(self.archive, found[0], [document_id], origin=found[1])
+        return Duplicate(source.path, document_id, pdf)
+
+    def _follow_twin(self, job: _Job, move_rejected: bool) -> None:
+        """The second copy of an input in one batch gets the first one's fate, once known:
+        a duplicate of what was archived, or refused for the same reason."""
+        assert job.twin_of is not None
+        first = job.twin_of.outcome
+        if job.outcome is not None or first is None:
+            return
+        if isinstance(first, Archived):
+            record = first.record
+            job.outcome = self._duplicate(job.source, record.document_id, record.pdf)
+        elif isinstance(first, Duplicate):
+            job.outcome = self._duplicate(job.source, first.document_id, first.pdf)
+        elif isinstance(first, Quarantined):
+            reason = f"{job.source.path}: same bytes as {first.source}, refused: {first.reason}"
+            job.outcome = self._quarantine(job, reason, move_rejected)
 
     def finish_document(self, document: ScannedDocument, pages: Sequence[OcrPage]) -> ArchiveRecord:
         """The parent's part for one document: extract → PDF/A → sign → verify → store.

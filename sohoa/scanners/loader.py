@@ -8,6 +8,7 @@ than there are workers.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
 import subprocess
@@ -101,6 +102,13 @@ def open_document(source: Source | Path) -> ScannedDocument:
     A bare folder path is taken as one document of all its images (the library's
     call; the CLI groups a folder's images by their names first, see `discover`).
     """
+    document = _open(source)
+    if isinstance(source, Source) and source.station is not None:
+        document = dataclasses.replace(document, station=source.station)
+    return document
+
+
+def _open(source: Source | Path) -> ScannedDocument:
     if isinstance(source, Path):
         path = source
         files: tuple[Path, ...] = ()

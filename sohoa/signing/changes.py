@@ -1,24 +1,22 @@
 """What happened to a signed PDF after each signature: allowed updates or tampering.
 
 A signed PDF grows by incremental updates. Some are allowed by the standards
-and by the signature's own permissions (ISO 32000-2 §12.8.2, DocMDP/FieldMDP;
-ETSI EN 319 142-1): validation data (DSS/VRI), document time-stamps, further
-signatures, form filling, annotations. Anything else (a page content stream
-overridden, pages inserted or removed, a font swapped) changes the document
-that was signed. pyHanko's difference analysis (`StandardDiffPolicy`) already
-tells these apart object by object; this module builds on it and only adds
-what real files from other software need, each rule as strict as pyHanko's:
+and by the signature's own permissions (ISO 32000-1 §12.8.2.2, DocMDP and
+FieldMDP; ETSI EN 319 142-1): validation data (DSS/VRI), document
+time-stamps, further signatures, form filling, annotations. Anything else (a
+page content stream overridden, pages inserted or removed, a font swapped)
+changes the document that was signed. pyHanko's difference analysis
+(`StandardDiffPolicy`) tells these apart object by object; `DIFF_POLICY` is
+its default policy with rules for what real files from other software do,
+each as strict as pyHanko's own:
 
-- `_DssRule`: a later DSS update may *rewrite* the VRI entry of an earlier
-  signature (EU DSS and Adobe add the OCSP responses they gathered since),
-  provided the rewritten entry is a well-formed VRI dictionary;
-- `_ValueBoundFieldRule`: a form field's appearance may change only together
-  with its value. A field whose value stays and whose appearance is redrawn
-  is the "replace" shadow attack (Mainka et al., 2021): the signed value is
-  shown as something else;
-- `_ProducerMarkerRule`: iText 5 stamps its version (/ITXT) on the page-tree
-  root at every save; an object rewritten identical but for such a marker
-  changes nothing;
+- `diff_rules`: VRI entries rewritten by a later DSS update; a form field's
+  appearance changing only with its value (the "replace" shadow attack);
+  objects rewritten with the same content, fresh identical copies included;
+- `diff_annotations`: annotations added, changed or removed, at pyHanko's
+  ANNOTATIONS level (so a certification with P=1 or P=2 refuses them), and
+  the widgets of new signature fields on pages;
+- `diff_structure`: the tagged-PDF structure tree rebuilt around a new field;
 - `_RobustPolicy`: a reference to an object that was never defined (PDF reads
   it as null) must not crash pyHanko's search for orphaned objects; the
   revision is then judged without discounting orphans, which is stricter.
@@ -31,17 +29,13 @@ own `summarise_integrity_info` decides `docmdp_ok` against the permissions.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterable, Sequence
+import functools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from pyhanko.pdf_utils import generic, misc
-from pyhanko.pdf_utils.reader import (
-    HistoricalResolver,
-    PdfFileReader,
-    RawPdfPath,
-    process_data_at_eof,
-)
+from pyhanko.pdf_utils import misc
+from pyhanko.pdf_utils.reader import PdfFileReader, process_data_at_eof
 from pyhanko.sign.diff_analysis import (
     DEFAULT_DIFF_POLICY,
     DiffResult,
@@ -50,20 +44,19 @@ from pyhanko.sign.diff_analysis import (
     StandardDiffPolicy,
     SuspiciousModification,
 )
-from pyhanko.sign.diff_analysis.commons import compare_key_refs
-from pyhanko.sign.diff_analysis.form_rules_api import FieldComparisonContext, FieldComparisonSpec
-from pyhanko.sign.diff_analysis.policies import _is_id
+from pyhanko.sign.diff_analysis.rules.file_structure_rules import CatalogModificationRule
 from pyhanko.sign.diff_analysis.rules.form_field_rules import (
     DSSCompareRule,
-    GenericFieldModificationRule,
     SigFieldCreationRule,
     SigFieldModificationRule,
-    _validate_dss_substructure,
 )
-from pyhanko.sign.diff_analysis.rules_api import Context, ReferenceUpdate, WhitelistRule
 from pyhanko.sign.validation.errors import SignatureValidationError
 from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
+
+from sohoa.signing.diff_annotations import AnnotationRule, NamesRule
+from sohoa.signing.diff_rules import CatalogRule, DssRule, SameContentRule, ValueBoundFieldRule
+from sohoa.signing.diff_structure import StructureTreeRule
 
 LEVEL_NAMES = {
     ModificationLevel.NONE: "none",
@@ -72,181 +65,6 @@ LEVEL_NAMES = {
     ModificationLevel.ANNOTATIONS: "annotations",
     ModificationLevel.OTHER: "other",
 }
-
-
-# --------------------------------------------------------------------------- rules
-
-
-class _DssRule(DSSCompareRule):
-    """pyHanko's DSS rule, except that an existing VRI entry may be rewritten.
-
-    The structure of the rewritten entry is checked exactly as pyHanko checks
-    a new one; removing a VRI entry stays suspicious.
-    """
-
-    def apply(self, old: HistoricalResolver, new: HistoricalResolver) -> Iterable[ReferenceUpdate]:
-        # Same walk as DSSCompareRule.apply (pyHanko 0.38), with `_check_vri` below.
-        dss_context = Context.from_absolute(old, RawPdfPath("/Root", "/DSS"))
-        old_dss, new_dss = yield from misc.map_with_return(
-            compare_key_refs("/DSS", old, old.root, new.root),
-            ReferenceUpdate.curry_ref(context_checked=dss_context),
-        )
-        if new_dss is None:
-            return
-        if old_dss is None:
-            old_dss = generic.DictionaryObject()
-        if not isinstance(old_dss, generic.DictionaryObject):
-            raise misc.PdfReadError("/DSS is not a dictionary")
-        if not isinstance(new_dss, generic.DictionaryObject):
-            raise SuspiciousModification("/DSS is not a dictionary")
-        stream_keys = {"/Certs", "/CRLs", "/OCSPs"}
-        unexpected = set(new_dss.keys()) - ({"/Type", "/VRI"} | stream_keys)
-        if unexpected:
-            raise SuspiciousModification(f"Unexpected keys in DSS: {unexpected}.")
-        yield from _validate_dss_substructure(
-            old, new, old_dss, new_dss, stream_keys, is_vri=False, context=dss_context
-        )
-        vri_context = Context.from_absolute(old, RawPdfPath("/Root", "/DSS", "/VRI"))
-        old_vri, new_vri = yield from misc.map_with_return(
-            compare_key_refs("/VRI", old, old_dss, new_dss),
-            ReferenceUpdate.curry_ref(context_checked=vri_context),
-        )
-        if new_vri is None:
-            return
-        if not isinstance(new_vri, generic.DictionaryObject):
-            raise SuspiciousModification("/VRI is not a dictionary")
-        if old_vri is None:
-            old_vri = generic.DictionaryObject()
-        elif not isinstance(old_vri, generic.DictionaryObject):
-            raise misc.PdfReadError("/VRI is not a dictionary")
-        yield from self._check_vri(old, new, old_vri, new_vri)
-
-    @staticmethod
-    def _check_vri(
-        old: HistoricalResolver,
-        new: HistoricalResolver,
-        old_vri: generic.DictionaryObject,
-        new_vri: generic.DictionaryObject,
-    ) -> Iterable[ReferenceUpdate]:
-        unchanged = generic.DictionaryObject()
-        for key, old_value in old_vri.items():
-            try:
-                new_value = new_vri.raw_get(key)
-            except KeyError:
-                raise SuspiciousModification(f"VRI key {key} was deleted.") from None
-            if new_value == old_value and not (
-                isinstance(new_value, generic.IndirectObject)
-                and new_value.reference in new.explicit_refs_in_revision()
-            ):
-                unchanged[key] = old_value
-                continue
-            if isinstance(new_value, generic.IndirectObject) and not old.is_ref_unassignable(
-                new_value.reference
-            ):
-                # rewritten in place: the entry itself is cleared on its one path
-                yield ReferenceUpdate(
-                    new_value.reference,
-                    context_checked=Context.from_absolute(
-                        old, RawPdfPath("/Root", "/DSS", "/VRI", key)
-                    ),
-                )
-        # Rewritten entries are checked like new ones by pyHanko's own rule.
-        yield from DSSCompareRule._check_vri(old, new, unchanged, new_vri)
-
-
-class _ValueBoundFieldRule(GenericFieldModificationRule):
-    """pyHanko's form-filling rule, refusing a new appearance without a new value."""
-
-    def check_form_field(
-        self,
-        fq_name: str,
-        spec: FieldComparisonSpec,
-        context: FieldComparisonContext,
-    ) -> Iterable[tuple[ModificationLevel, Any]]:
-        old_field, new_field = spec.old_field, spec.new_field
-        if spec.field_type != "/Sig" and old_field is not None and new_field is not None:
-            touched = context.new.explicit_refs_in_revision()
-            if _appearance_redrawn(old_field, new_field, touched) and not _value_changed(
-                old_field, new_field, touched
-            ):
-                raise SuspiciousModification(
-                    f"the appearance of field {fq_name} was redrawn while its value stayed "
-                    "the same: what is shown is not what was signed (shadow attack)"
-                )
-        yield from super().check_form_field(fq_name, spec, context)
-
-
-def _raw(d: generic.DictionaryObject, key: str) -> Any:
-    try:
-        return d.raw_get(key)
-    except KeyError:
-        return None
-
-
-def _value_changed(old: generic.DictionaryObject, new: generic.DictionaryObject, touched) -> bool:
-    for key in ("/V", "/AS"):
-        old_v, new_v = _raw(old, key), _raw(new, key)
-        if old_v != new_v:
-            return True
-        if isinstance(new_v, generic.IndirectObject) and new_v.reference in touched:
-            return True
-    return False
-
-
-def _appearance_redrawn(
-    old: generic.DictionaryObject, new: generic.DictionaryObject, touched
-) -> bool:
-    old_ap, new_ap = _raw(old, "/AP"), _raw(new, "/AP")
-    if new_ap is None:
-        return False
-    if old_ap != new_ap:
-        return True
-    if isinstance(new_ap, generic.IndirectObject) and new_ap.reference in touched:
-        return True
-    ap = new_ap.get_object()
-    if not isinstance(ap, generic.DictionaryObject):
-        return False
-    for key in ("/N", "/R", "/D"):
-        value = _raw(ap, key)
-        if isinstance(value, generic.IndirectObject) and value.reference in touched:
-            return True
-    return False
-
-
-#: Keys a PDF library writes into existing objects to mark itself, with no
-#: meaning for any reader (iText 5: /ITXT on the page-tree root).
-PRODUCER_MARKERS = frozenset({"/ITXT"})
-
-
-class _ProducerMarkerRule(WhitelistRule):
-    """Clears objects rewritten identical to their signed version but for producer markers."""
-
-    def apply(self, old: HistoricalResolver, new: HistoricalResolver) -> Iterable[ReferenceUpdate]:
-        for ref in new.explicit_refs_in_revision():
-            if old.is_ref_unassignable(ref):
-                continue
-            try:
-                before, after = old(ref), new(ref)
-            except Exception:
-                continue
-            if (
-                isinstance(before, generic.DictionaryObject)
-                and isinstance(after, generic.DictionaryObject)
-                and not isinstance(before, generic.StreamObject)
-                and not isinstance(after, generic.StreamObject)
-                and _same_but_markers(before, after)
-            ):
-                yield ReferenceUpdate(ref)
-
-
-def _same_but_markers(before: generic.DictionaryObject, after: generic.DictionaryObject) -> bool:
-    keys = set(before.keys()) - PRODUCER_MARKERS
-    if keys != set(after.keys()) - PRODUCER_MARKERS:
-        return False
-    try:
-        return all(_is_id(before.raw_get(k), after.raw_get(k)) for k in keys)
-    except NotImplementedError:
-        return False
 
 
 class _RobustPolicy(StandardDiffPolicy):
@@ -277,20 +95,35 @@ def _replace_rule(rules: Sequence[Any], kind: type, new_rule: Any) -> list[Any]:
     return out
 
 
+_GLOBAL_RULES = _replace_rule(
+    _replace_rule(
+        DEFAULT_DIFF_POLICY.global_rules,
+        DSSCompareRule,
+        DssRule().as_qualified(ModificationLevel.LTA_UPDATES),
+    ),
+    CatalogModificationRule,
+    CatalogRule(),
+)
+
 DIFF_POLICY = _RobustPolicy(
     global_rules=[
-        *_replace_rule(
-            DEFAULT_DIFF_POLICY.global_rules,
-            DSSCompareRule,
-            _DssRule().as_qualified(ModificationLevel.LTA_UPDATES),
-        ),
-        _ProducerMarkerRule().as_qualified(ModificationLevel.LTA_UPDATES),
+        *_GLOBAL_RULES,
+        SameContentRule().as_qualified(ModificationLevel.LTA_UPDATES),
+        NamesRule(),
+        StructureTreeRule(),
     ],
     form_rule=FormUpdatingRule(
-        field_rules=[SigFieldCreationRule(), SigFieldModificationRule(), _ValueBoundFieldRule()]
+        field_rules=[
+            # widgets of new signature fields are bound to pages by AnnotationRule,
+            # which also sees through fresh identical copies of page entries
+            SigFieldCreationRule(approve_widget_bindings=False),
+            SigFieldModificationRule(),
+            ValueBoundFieldRule(),
+            AnnotationRule(),
+        ]
     ),
 )
-"""pyHanko's DEFAULT_DIFF_POLICY with the adjustments of the module docstring."""
+"""pyHanko's DEFAULT_DIFF_POLICY with the rules of the module docstring."""
 
 
 # --------------------------------------------------------------------------- review
@@ -350,6 +183,22 @@ def realign_signed_revision(sig: EmbeddedPdfSignature) -> None:
                 return
 
 
+def _memoize_xref_lookups(reader: PdfFileReader) -> None:
+    """Cache which revision introduced each object (the cross-reference sections never change).
+
+    pyHanko asks it for every reference each rule follows, scanning all
+    sections each time; a file with two dozen signatures and their DSS/VRI
+    updates (EU DSS's lt-short.pdf) spent most of its 10 s there.
+    """
+    xrefs = reader.xrefs
+    if getattr(xrefs, "_sohoa_memoized", False):
+        return
+    xrefs.get_introducing_revision = functools.lru_cache(maxsize=None)(
+        xrefs.get_introducing_revision
+    )
+    xrefs._sohoa_memoized = True
+
+
 def review_signature(
     reader: PdfFileReader,
     sig: EmbeddedPdfSignature,
@@ -363,6 +212,7 @@ def review_signature(
     revision changed the DSS. Raises what pyHanko raises when the signed bytes
     themselves cannot be digested (the caller reports the signature broken).
     """
+    _memoize_xref_lookups(reader)
     realign_signed_revision(sig)
     sig.compute_integrity_info(diff_policy=DIFF_POLICY, skip_diff=True)
     if sig.coverage < SignatureCoverageLevel.ENTIRE_REVISION:

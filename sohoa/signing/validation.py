@@ -34,6 +34,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from asn1crypto import cms, core, x509
+from asn1crypto import parser as asn1_parser
 from cryptography.exceptions import InvalidSignature
 from pyhanko.sign.ades.report import AdESSubIndic
 from pyhanko.sign.validation import async_validate_pdf_signature, generic_cms
@@ -277,6 +278,82 @@ def _byte_range_bytes(sig: EmbeddedPdfSignature) -> bytes:
     return bytes(out)
 
 
+#: Nesting followed at most when reading a CMS: real ones are about 15 deep.
+MAX_DEPTH = 64
+
+
+def malformed_integer_places(der: bytes) -> list[str]:
+    """Where `der` (a CMS ContentInfo) holds an INTEGER that is not minimally encoded.
+
+    X.690 §8.3.2 forbids a first byte that only repeats the sign of the next
+    one (00 before a byte below 80, FF before one from 80), in BER as in DER:
+    such a value is not an encoding at all. Decoders then disagree about it
+    (asn1crypto drops the byte, Bouncy Castle and EU DSS reject the whole
+    CMS), so a signature carrying one has no single meaning. A serial number
+    padded that way also names a different certificate than the one the
+    issuer signed. Returns one description per integer found; empty when all
+    are sound or when the bytes are not BER at all (reported elsewhere).
+    """
+    found: list[str] = []
+
+    def walk(data: bytes, path: tuple[tuple[int, int, int], ...]) -> None:
+        offset, index = 0, 0
+        while offset < len(data) and len(path) < MAX_DEPTH:
+            if data[offset : offset + 2] == b"\x00\x00":
+                return  # end-of-contents of an indefinite length
+            cls, constructed, tag, header, contents, trailer = asn1_parser.parse(data[offset:])
+            here = (*path, (cls, tag, index))
+            if constructed:
+                walk(contents, here)
+            elif cls == 0 and tag in (2, 10) and len(contents) > 1:  # INTEGER, ENUMERATED
+                first, second = contents[0], contents[1]
+                if (first == 0x00 and second < 0x80) or (first == 0xFF and second >= 0x80):
+                    found.append(_part_name(here))
+            offset += len(header) + len(contents) + len(trailer)
+            index += 1
+
+    try:
+        walk(der, ())
+    except ValueError:
+        return found
+    return found
+
+
+def _part_name(path: tuple[tuple[int, int, int], ...]) -> str:
+    """Where in a SignedData a value sits, in words an auditor can follow (RFC 5652 §5)."""
+    # ContentInfo > [0] > SignedData > its field (path[3]) > …
+    if len(path) < 4:
+        return "the CMS envelope"
+    cls, tag, index = path[3]
+    if (cls, tag) == (2, 0):
+        return "an embedded certificate"
+    if (cls, tag) == (2, 1):
+        return "the embedded revocation data"
+    if (cls, tag) == (0, 17) and index >= 3 and len(path) >= 6:  # SignerInfos > SignerInfo > …
+        part = path[5]
+        if part[2] == 1:
+            return "the signer identifier (the serial number of the signer's certificate)"
+        if part[:2] == (2, 0):
+            return "the signed attributes"
+        if part[:2] == (2, 1):
+            return "the unsigned attributes (time-stamp)"
+        return "the signer information"
+    return "the signed data"
+
+
+def cms_encoding_problem(der: bytes) -> str | None:
+    """A sentence saying why the CMS `der` is not a sound encoding, or None."""
+    places = malformed_integer_places(der)
+    if not places:
+        return None
+    unique = list(dict.fromkeys(places))
+    where = unique[0] if len(unique) == 1 else ", ".join(unique[:-1]) + " and " + unique[-1]
+    return (
+        f"the signature's CMS is malformed: integers in {where} carry a redundant leading "
+        "byte (X.690 §8.3.2), so programs read different values from them"
+    )
+
+
 async def check_doc_timestamp(sig: EmbeddedPdfSignature, ev: Evidence) -> DocumentTimestampStatus:
     """A document time-stamp (SubFilter ETSI.RFC3161), with /Type /DocTimeStamp or not.
 
@@ -290,19 +367,6 @@ async def check_doc_timestamp(sig: EmbeddedPdfSignature, ev: Evidence) -> Docume
     kwargs["coverage"] = sig.coverage
     kwargs["diff_result"] = None
     return DocumentTimestampStatus(**kwargs)
-
-
-__all__ = [
-    "DETACHED_SUBFILTERS",
-    "SHA1_SUBFILTER",
-    "Checked",
-    "Evidence",
-    "check_detached",
-    "check_doc_timestamp",
-    "check_enveloped",
-    "classic_context",
-    "key_usage",
-]
 
 
 def _der_length(n: int) -> bytes:
@@ -355,35 +419,23 @@ def holds_over_der(signer_info: cms.SignerInfo, cert: x509.Certificate) -> bool:
 
 
 def malformed_integers(encoded: bytes) -> int:
-    """How many INTEGERs in a DER/BER structure have a redundant leading octet.
+    """How many INTEGERs in a BER structure have a redundant leading octet (X.690 §8.3.2)."""
+    return len(malformed_integer_places(encoded))
 
-    X.690 §8.3.2 forbids them even in BER; strict CMS readers (Bouncy Castle,
-    so the EU DSS) refuse such a SignerInfo as unreadable, while asn1crypto
-    takes the value. A signature identified that way is malformed.
-    """
-    count = 0
 
-    def walk(start: int, end: int) -> None:
-        nonlocal count
-        pos = start
-        while pos + 2 <= end:
-            tag, first = encoded[pos], encoded[pos + 1]
-            pos += 2
-            if first & 0x80:
-                size = first & 0x7F
-                length = int.from_bytes(encoded[pos : pos + size], "big")
-                pos += size
-            else:
-                length = first
-            if first == 0x80 or pos + length > end:
-                return  # indefinite or truncated: not this check's concern
-            if tag == 0x02 and length > 1:
-                a, b = encoded[pos], encoded[pos + 1]
-                if (a == 0x00 and b < 0x80) or (a == 0xFF and b >= 0x80):
-                    count += 1
-            elif tag & 0x20:
-                walk(pos, pos + length)
-            pos += length
-
-    walk(0, len(encoded))
-    return count
+__all__ = [
+    "DETACHED_SUBFILTERS",
+    "SHA1_SUBFILTER",
+    "Checked",
+    "Evidence",
+    "check_detached",
+    "check_doc_timestamp",
+    "check_enveloped",
+    "classic_context",
+    "cms_encoding_problem",
+    "der_signed_attributes",
+    "holds_over_der",
+    "key_usage",
+    "malformed_integer_places",
+    "malformed_integers",
+]

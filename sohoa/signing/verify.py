@@ -50,13 +50,8 @@ from pyhanko.sign.validation.status import (
 
 from sohoa.errors import ExitCode
 from sohoa.signing.changes import RevisionChange, review_signature
-from sohoa.signing.levels import (
-    DssContent,
-    LevelReport,
-    declares_revinfo,
-    detect_level,
-    read_dss_at,
-)
+from sohoa.signing.levels import DssContent, LevelReport, detect_level, read_dss_at
+from sohoa.signing.ltv import declares_revinfo
 from sohoa.signing.trust import TrustAnchor, TrustStore, fingerprint, is_test_certificate
 from sohoa.signing.validation import (
     DETACHED_SUBFILTERS,
@@ -66,8 +61,8 @@ from sohoa.signing.validation import (
     check_detached,
     check_doc_timestamp,
     check_enveloped,
+    cms_encoding_problem,
     holds_over_der,
-    malformed_integers,
 )
 from sohoa.vntime import VIETNAM, iso
 
@@ -484,6 +479,9 @@ async def _verify_signature(
             "be checked",
             **base,
         )
+    problem = cms_encoding_problem(sig.pkcs7_content)
+    if problem is not None:
+        return SignatureVerdict(exit_code=ExitCode.FAILED, status="broken", message=problem, **base)
     if signer is None:
         return SignatureVerdict(
             exit_code=ExitCode.FAILED,
@@ -518,10 +516,9 @@ async def _verify_signature(
         trust_problem = trust_problem or indication.name
     if indication == AdESFailure.HASH_FAILURE:
         intact = False
-    not_der = malformed = False
-    if intact and malformed_integers(sig.signer_info.dump()):
-        intact, trusted, malformed = False, False, True
-    elif intact and not holds_over_der(sig.signer_info, sig.signer_cert):
+    # (malformed INTEGERs anywhere in the CMS were refused before, by cms_encoding_problem)
+    not_der = False
+    if intact and not holds_over_der(sig.signer_info, sig.signer_cert):
         intact, trusted, not_der = False, False, True
     integrity = sig.summarise_integrity_info()
     coverage = _coverage_name(integrity["coverage"])
@@ -536,12 +533,7 @@ async def _verify_signature(
     if not intact:
         code, state = ExitCode.FAILED, "broken"
         message = "the signed bytes or the signature value do not match: the signature is broken"
-        if malformed:
-            message = (
-                "the signature's signer information is malformed (an INTEGER with a redundant "
-                "leading octet, X.690 §8.3.2): strict readers cannot read the signature"
-            )
-        elif not_der:
+        if not_der:
             message = (
                 "the signature value does not verify over the DER encoding of its signed "
                 "attributes (RFC 5652 §5.4): the signer wrote them out of DER order"
@@ -590,6 +582,7 @@ async def _verify_signature(
             ctx.dss,
             signature_timestamp_ok=None if timestamp is None else timestamp.intact,
             broken_doc_timestamps=broken_ts,
+            anchors=frozenset(c.sha256 for c in ctx.store.certificates),
         )
     except Exception as exc:
         level_report = LevelReport(None, {}, (f"level cannot be read ({type(exc).__name__})",))
@@ -619,6 +612,10 @@ async def _verify_signature(
 
 async def _verify_doc_timestamp(sig: EmbeddedPdfSignature, ctx: _FileContext) -> TimestampVerdict:
     name = sig.field_name
+    problem = cms_encoding_problem(sig.pkcs7_content)
+    if problem is not None:
+        info = TimestampInfo(time=None, tsa=None, intact=False, trusted=False)
+        return TimestampVerdict(name, ExitCode.FAILED, "broken", info, "partial", problem)
     try:
         status = await check_doc_timestamp(sig, ctx.evidence())
     except Exception as exc:
