@@ -23,9 +23,9 @@ from pathlib import Path
 from samples.damage import degrade, map_box, map_point, quarter_turn
 from samples.documents import build_document, seed_decision_151
 from samples.dossier import write_dossier_samples
-from samples.register import write_register_samples
 from samples.fonts import FAMILIES, FAMILY_WEIGHTS, FontMissingError, available_families
 from samples.layout import layout_document, page_count
+from samples.register import write_register_samples
 from samples.render import RenderedPage, page_size, render_page
 from samples.spec import DOC_TYPES, Damage, DocType, DocumentSpec, Paragraph, date_line
 from samples.topics import TOPIC_BY_KEY, TOPICS

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from datetime import date, datetime
 from pathlib import Path
@@ -107,12 +108,20 @@ def write_xlsx(path: Path) -> None:
     book.properties.created = book.properties.modified = MADE
     raw = io.BytesIO()
     book.save(raw)
-    # openpyxl stamps each zip entry with the time of writing: rewrite them with MADE.
+    # openpyxl stamps each zip entry, and the workbook's `modified`, with the time of
+    # writing: rewrite them with MADE.
     with zipfile.ZipFile(raw) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
         for item in source.infolist():
             entry = zipfile.ZipInfo(item.filename, date_time=MADE.timetuple()[:6])
             entry.compress_type = zipfile.ZIP_DEFLATED
-            out.writestr(entry, source.read(item.filename))
+            data = source.read(item.filename)
+            if item.filename == "docProps/core.xml":
+                data = re.sub(
+                    rb"(<dcterms:modified[^>]*>)[^<]*",
+                    rb"\g<1>" + f"{MADE:%Y-%m-%dT%H:%M:%SZ}".encode(),
+                    data,
+                )
+            out.writestr(entry, data)
 
 
 def write_register_samples(folder: Path) -> None:
