@@ -8,7 +8,8 @@ still be "changed after signing" (exit 1):
   does it to /Resources when it adds a time-stamp) / with other content;
 - annotations added or changed after an approval signature or a
   certification allowing them (ISO 32000-1 §12.8.2.2, DocMDP P=3) / under
-  P=1 or P=2, with a JavaScript action, or together with new page content;
+  P=1 or P=2, with a JavaScript action, drawn over the signature, together
+  with new page content, or a signed comment removed or hidden;
 - the tagged-PDF structure tree rebuilt around a new element / together
   with a content stream, or changing what a screen reader says.
 """
@@ -301,6 +302,30 @@ def test_signed_comment_rewritten_is_allowed(tmp_path, demo) -> None:
     verdict = _verdict(_update(signed, tmp_path / "edited.pdf", _edit_comment), demo)
     assert verdict.exit_code == ExitCode.OK, verdict.to_json()
     assert verdict.signatures[0].later_revisions[0].kinds == ("annotations",)
+
+
+def _remove_comment(w: IncrementalPdfFileWriter) -> None:
+    _page_ref, page = _page(w)
+    annots = page.raw_get("/Annots")
+    array = annots.get_object()
+    array.pop(next(i for i, a in enumerate(array) if a.get_object().get("/Subtype") == "/Text"))
+    w.mark_update(annots)
+
+
+def _hide_comment(w: IncrementalPdfFileWriter) -> None:
+    _page_ref, page = _page(w)
+    ref = next(a for a in page["/Annots"] if a.get_object().get("/Subtype") == "/Text")
+    ref.get_object()["/F"] = generic.NumberObject(4 | 2)  # Print, Hidden
+    w.mark_update(ref)
+
+
+@pytest.mark.parametrize("change", [_remove_comment, _hide_comment])
+def test_comment_shown_when_signed_cannot_be_taken_away(tmp_path, demo, change) -> None:
+    # A comment the signer saw may cover page content: removing or hiding it
+    # shows the signature with what it covered (the hide attack).
+    signed = _signed(tmp_path, demo, comment=True)
+    message = _changed(_verdict(_update(signed, tmp_path / "gone.pdf", change), demo))
+    assert "shown when the file was signed" in message
 
 
 def test_comment_also_used_elsewhere_cannot_be_rewritten_as_a_comment(tmp_path, demo) -> None:

@@ -5,14 +5,18 @@ DocMDP P=3 (and an approval signature, which sets no DocMDP) permits
 signing; pyHanko names that level `ModificationLevel.ANNOTATIONS` but has no
 rule producing it. `AnnotationRule` is that rule, qualified at that level so
 that pyHanko's own DocMDP check refuses it after a certification with P=1
-or P=2. What it clears, and nothing more:
+or P=2. It clears creation and modification; not deletion, nor hiding an
+annotation that was shown when signed: an annotation the signer saw may lie
+over page content, and taking it away shows the signer's words with what
+it covered (the "hide" shadow attack done with a comment). What it clears,
+and nothing more:
 
 - a page whose dictionary is unchanged but for /Annots (values pointing to
   fresh identical copies count as unchanged, see `same_content`);
 - in /Annots: widgets of signature fields created in the same revision (the
   binding pyHanko's `SigFieldCreationRule` clears, done here instead so that
   it sees through fresh copies), and markup annotations (comments, stamps,
-  highlights, links…) added or removed, with the fresh objects they use;
+  highlights, links…) added, with the fresh objects they use;
 - an existing non-widget annotation rewritten in place, on the paths where
   the signed file used it as an annotation (a page's /Annots, another
   annotation's /Popup or /IRT, the structure tree's /Obj); any other use of
@@ -33,6 +37,7 @@ Acrobat's comment tools refer to by name (ISO 32000-1 §7.7.4).
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from decimal import Decimal
 from typing import Any
 
 from pyhanko.pdf_utils import generic
@@ -156,8 +161,10 @@ def _box(annot: Any) -> tuple[float, float, float, float] | None:
     """The drawn rectangle of an annotation, or None when it draws nothing."""
     if not isinstance(annot, generic.DictionaryObject):
         return None
-    flags = annot.get("/F", 0)
+    flags, opacity = annot.get("/F", 0), annot.get("/CA", 1)
     if isinstance(flags, int) and flags & (HIDDEN | NO_VIEW):
+        return None
+    if isinstance(opacity, int | float | Decimal) and opacity <= 0:
         return None
     try:
         x1, y1, x2, y2 = (float(v) for v in annot["/Rect"])
@@ -250,10 +257,10 @@ class AnnotationRule(FieldMDPRule):
             return  # nothing this rule explains: an /Annots array rewritten in place as it was
         level, names = LTA, set()
         for ref in old_annots - new_annots:
-            gone = old(ref)
-            if not is_markup(gone):
-                raise SuspiciousModification(f"{where}: a form field's widget {ref} was removed")
-            level = ANNOTATIONS
+            kind = "a form field's widget" if is_widget(old(ref)) else "the annotation"
+            raise SuspiciousModification(
+                f"{where}: {kind} {ref}, shown when the file was signed, was removed"
+            )
         updates: list[tuple[ModificationLevel, FormUpdate]] = []
         for ref in new_annots - old_annots:
             check_not_covering(new, ref, new_annots, where)
@@ -307,6 +314,10 @@ class AnnotationRule(FieldMDPRule):
             if not (is_markup(before) and is_markup(after)):
                 continue
             check_actions(after, f"the annotation {ref}")
+            if _box(before) is not None and _box(after) is None:
+                raise SuspiciousModification(
+                    f"the annotation {ref}, shown when the file was signed, was hidden"
+                )
             if _box(before) != _box(after):
                 page = raw(after, "/P")
                 annots = raw(page.get_object(), "/Annots") if page is not None else None
