@@ -455,6 +455,10 @@ def test_an_older_archive_is_migrated_with_what_it_holds(tmp_path: Path) -> None
         " VALUES (1, '2025-01-02T09:00:00+07:00', 'An', 'quầy 1', 'ingest', 'abcd', '{}')"
     )
     conn.close()
+    looked = run("progress", "--archive", str(root))  # reading: nothing migrated, nothing made
+    assert looked.returncode == 3 and "register import" in " ".join(looked.stderr.split())
+    with sqlite3.connect(root / "index.sqlite") as peek:
+        assert peek.execute("PRAGMA user_version").fetchone()[0] == 3
     store = Archive(root)
     try:
         verdict = store.db.execute("SELECT ok, source, checked_at FROM signature_checks").fetchone()

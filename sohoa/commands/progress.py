@@ -19,11 +19,11 @@ from sohoa.commands.common import (
     JsonOption,
     app,
     err,
-    open_archive,
     out,
     settings_for,
 )
 from sohoa.errors import UsageError
+from sohoa.progress.reading import open_index
 
 progress_app = typer.Typer(
     help="Progress on the road to 100 % digitized (Quyết định 151/QĐ-STC): figures, gaps, "
@@ -87,11 +87,11 @@ def progress(
 
     settings = settings_for(config, archive)
     day = day_option(at)
-    store = open_archive(settings)
+    db = open_index(settings.archive)
     try:
-        figures = compute(store.db, settings.progress, day, by=by)
+        figures = compute(db, settings.progress, day, by=by)
     finally:
-        store.close()
+        db.close()
     if as_json:
         for name, standing in figures.groups:
             line = {"by": by, "group": name, **standing.to_json()}
@@ -214,13 +214,13 @@ def gaps(
     from sohoa.progress import gaps as find
 
     settings = settings_for(config, archive)
-    store = open_archive(settings)
+    db = open_index(settings.archive)
     try:
-        counts = find.counts(store.db, department)
-        entries = list(find.entries(store.db, department=department, limit=limit or None))
-        documents = [] if department else list(find.documents(store.db, limit=limit or None))
+        counts = find.counts(db, department)
+        entries = list(find.entries(db, department=department, limit=limit or None))
+        documents = [] if department else list(find.documents(db, limit=limit or None))
     finally:
-        store.close()
+        db.close()
     if as_json:
         for gap in (*entries, *documents):
             print(json.dumps(gap.to_json(), ensure_ascii=False), flush=True)
@@ -286,13 +286,11 @@ def report(
     if period.start > today:
         raise UsageError(f"{period.label} has not begun (today is {today.isoformat()})")
     day = day_option(at) if at else min(period.end, today)
-    store = open_archive(settings)
+    db = open_index(settings.archive)
     try:
-        written = write_report(
-            store.db, settings, period, day, out_dir, today=today, pdf=not html_only
-        )
+        written = write_report(db, settings, period, day, out_dir, today=today, pdf=not html_only)
     finally:
-        store.close()
+        db.close()
     if as_json:
         print(json.dumps(written.to_json(), ensure_ascii=False), flush=True)
         return

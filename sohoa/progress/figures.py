@@ -23,6 +23,7 @@ from typing import Any
 
 from sohoa.config import ProgressSettings
 from sohoa.errors import UsageError
+from sohoa.progress.reading import EMPTY_HINT
 from sohoa.progress.targets import (
     Milestone,
     completion_date,
@@ -318,10 +319,7 @@ def progress(
     params = _params(at, days)
     totals = _headline(db, settings.scope, params)
     if not totals["resolved"] and not db.execute("SELECT 1 FROM register LIMIT 1").fetchone():
-        raise UsageError(
-            "the register of results is empty",
-            hint="import the one-stop system's export with `sohoa register import FILE.csv`",
-        )
+        raise UsageError("the register of results is empty", hint=EMPTY_HINT)
     scoped = Standing(totals["total"], totals["digitized"], totals["digitized_then"], percent)
     gained = scoped.digitized - scoped.digitized_then
     per_day = gained / days
