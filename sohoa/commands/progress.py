@@ -58,6 +58,10 @@ def _number(value: float | int) -> str:
     return f"{value:,.0f}" if isinstance(value, int) else f"{value:,.1f}"
 
 
+def _rate(per_day: float) -> str:
+    return f"{per_day:,.1f}" if per_day >= 10 else f"{per_day:.2f}"
+
+
 def _percent(value: float | None) -> str:
     return "–" if value is None else f"{value:.1f} %"
 
@@ -123,7 +127,7 @@ def print_progress(p: Any) -> None:
         missing, per_day = p.next_needed
         out.print(
             f"  next         {p.next.percent:g} % by {p.next.day.isoformat()}: "
-            f"{_number(missing)} more, {per_day:,.1f} a day"
+            f"{_number(missing)} more, {_rate(per_day)} a day"
         )
     pace = p.pace
     when = (
@@ -133,7 +137,7 @@ def print_progress(p: Any) -> None:
     )
     out.print(
         f"  pace         {_number(pace.digitized)} in the last {pace.days} days "
-        f"({pace.per_day:,.1f} a day): {when}"
+        f"({_rate(pace.per_day)} a day): {when}"
     )
     other = p.valid if p.scope == "resolved" else p.resolved
     label = "still valid" if p.scope == "resolved" else "all resolved"
@@ -156,11 +160,18 @@ def print_progress(p: Any) -> None:
         )
     )
     prod = p.productivity
-    if prod.clerks:
+    if prod.clerks and prod.per_clerk is not None and prod.per_station is not None:
         out.print(
             f"  clerks       {len(prod.clerks)} clerk(s): {prod.per_clerk:,.0f} documents per "
             f"clerk per year (plan: {prod.target:,}); {len(prod.stations)} station(s): "
             f"{prod.per_station:,.0f} per station per year"
+        )
+    elif prod.clerks:
+        documents = sum(c[1] for c in prod.clerks)
+        out.print(
+            f"  clerks       {len(prod.clerks)} clerk(s), {documents:,} documents in "
+            f"{prod.window_days} day(s): too short a time to count per year (plan: "
+            f"{prod.target:,})"
         )
     reuse = p.reuse
     out.print(
