@@ -37,11 +37,15 @@ test-fast: setup
 	$(BIN)/python -m pytest -q -m "not slow"
 
 bench: setup
-	@$(BIN)/python -c 'import ocrmypdf' 2>/dev/null || $(BIN)/python -m pip install -q -e '.[dev,bench]'
+	@$(BIN)/python -c 'import ocrmypdf, sklearn' 2>/dev/null || $(BIN)/python -m pip install -q -e '.[dev,bench]'
 	$(BIN)/python bench/bench_ocr.py
 	$(BIN)/python bench/bench_real.py
 	$(BIN)/python bench/bench_metadata.py
+	$(BIN)/python bench/bench_handwriting.py
 	$(BIN)/python bench/bench_signing.py
+	$(BIN)/python bench/bench_archive.py
+	$(BIN)/python bench/bench_watch.py
+	$(BIN)/python bench/bench_progress.py
 
 lint: venv
 	$(BIN)/ruff check sohoa tests samples bench

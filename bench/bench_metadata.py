@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import hashlib
+import itertools
 import pickle
 import re
 import subprocess
@@ -46,6 +47,7 @@ sys.path.insert(0, str(REPO))
 from samples.generate import corpus, write_document  # noqa: E402
 from sohoa.metadata.extract import extract_metadata  # noqa: E402
 from sohoa.metadata.fields import comparison_key  # noqa: E402
+from sohoa.metadata.review import REVIEW_BELOW, review_below  # noqa: E402
 from sohoa.models import METADATA_FIELDS, DocumentMetadata, EncodedImage, OcrPage  # noqa: E402
 from sohoa.pipeline.pages import PageOptions  # noqa: E402
 from sohoa.pipeline.pool import PagePool  # noqa: E402
@@ -94,6 +96,10 @@ def ocr_fingerprint() -> str:
     for folder in ("sohoa/pipeline", "sohoa/ocr", "sohoa/scanners"):
         for file in sorted((REPO / folder).glob("*.py")):
             digest.update(file.read_bytes())
+    # The worker reads the handwritten số and day lines and the signer's name line again
+    # (OcrPage.field_lines).
+    for name in ("handwriting.py", "signer_lines.py", "signer.py"):
+        digest.update((REPO / "sohoa" / "metadata" / name).read_bytes())
     try:
         version = subprocess.run(
             ["tesseract", "--version"], capture_output=True, text=True, check=False
@@ -311,6 +317,129 @@ def baseline(pages: Sequence[OcrPage]) -> dict[str, Any]:
     return f
 
 
+# --- calibration: is a field marked sure right? ----------------------------------------------
+
+#: Confidence bins of the calibration curve.
+BINS = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.0001)
+
+
+def calibration_rows(
+    metadata: DocumentMetadata, verdicts: dict[str, str], fields: Sequence[str]
+) -> list[tuple[str, float, bool]]:
+    """(field, confidence, right?) for every field the extractor gave a value."""
+    out = []
+    for field in fields:
+        if verdicts.get(field) in ("correct", "wrong"):
+            confidence = metadata.confidence.get(field, 0.0)
+            out.append((field, confidence, verdicts[field] == "correct"))
+    return out
+
+
+def print_calibration(title: str, rows: list[tuple[str, float, bool]]) -> None:
+    """Accuracy of the given fields per confidence bin, and of those marked sure."""
+    print(f"\ncalibration, {title} ({len(rows)} fields given)")
+    print(f"  {'confidence':<12} {'fields':>7} {'right':>7} {'accuracy':>9}")
+    for low, high in itertools.pairwise(BINS):
+        inside = [ok for _, c, ok in rows if low <= c < high]
+        if inside:
+            share = 100 * sum(inside) / len(inside)
+            print(
+                f"  {low:.2f}–{min(high, 1):.2f}    {len(inside):>7} {sum(inside):>7} {share:>8.1f}%"
+            )
+    sure = [(f, c, ok) for f, c, ok in rows if c >= review_below(f)]
+    if sure:
+        right = sum(ok for _, _, ok in sure)
+        wrong = ", ".join(f"{f} {c:.2f}" for f, c, ok in sure if not ok) or "none"
+        print(
+            f"  marked sure (≥ {REVIEW_BELOW}, subject ≥ {review_below('subject')}):"
+            f" {right}/{len(sure)} right ({100 * right / len(sure):.1f}%); wrong ones: {wrong}"
+        )
+    unsure = [ok for f, c, ok in rows if c < review_below(f)]
+    if unsure:
+        print(f"  given but reviewed: {sum(unsure)}/{len(unsure)} right")
+
+
+# --- real documents (../shared/real-dev, read by eye) ----------------------------------------
+
+REAL_FIELDS = (
+    "organ_name",
+    "number",
+    "type_name",
+    "place",
+    "issued_date",
+    "subject",
+    "signer_full_name",
+)
+_TONES = [("oà", "òa"), ("oá", "óa"), ("oả", "ỏa"), ("oã", "õa"), ("oạ", "ọa"), ("uỳ", "ùy"),
+          ("uý", "úy"), ("uỷ", "ủy"), ("uỹ", "ũy"), ("uỵ", "ụy")]  # fmt: skip
+
+
+def _real_key(field: str, value: Any) -> str | None:
+    """The scoring rule of real-dev's eval.py: case, spaces, dashes and old tone placement
+    do not count; `V/v`/`Về việc` is not part of the subject; a number is số/ký hiệu."""
+    if value is None:
+        return None
+    text = " ".join(unicodedata.normalize("NFC", str(value)).split()).casefold()
+    text = text.replace("–", "-").replace("—", "-")
+    for old, new in _TONES:
+        text = text.replace(old, new)
+    if field == "number":
+        text = text.replace(" ", "")
+    if field == "subject":
+        text = re.sub(r"^(v/v|về việc)\s*:?\s*", "", text).rstrip(" .;,")
+    return text.rstrip(" .,") or None
+
+
+def _real_values(metadata: DocumentMetadata) -> dict[str, Any]:
+    values = {f: getattr(metadata, f, None) for f in REAL_FIELDS if f != "number"}
+    number = metadata.code_number
+    values["number"] = None if number is None else f"{number}/{metadata.code_notation or ''}"
+    return values
+
+
+def run_real(folder: Path, jobs: int, out: Path, refresh: bool) -> None:
+    """Fields right/null/wrong on real documents, and the calibration curve there."""
+    import json
+
+    truth = {
+        k: v
+        for k, v in json.loads((folder / "truth.json").read_text(encoding="utf-8")).items()
+        if not k.startswith("_")
+    }
+    sources = [(folder / v["file"]).resolve() for v in truth.values()]
+    ocr = ocr_documents(sources, jobs, out / "ocr-real", refresh)
+    counts = {f: {"correct": 0, "null": 0, "wrong": 0} for f in REAL_FIELDS}
+    rows: list[tuple[str, float, bool]] = []
+    review = 0
+    for source, doc in zip(sources, truth.values(), strict=True):
+        metadata = extract_metadata(ocr[source])
+        review += metadata.needs_review
+        values = _real_values(metadata)
+        verdicts = {}
+        for field in REAL_FIELDS:
+            want, got = _real_key(field, doc["fields"][field]), _real_key(field, values[field])
+            if want is None:
+                continue
+            verdicts[field] = "correct" if got == want else "null" if got is None else "wrong"
+            counts[field][verdicts[field]] += 1
+        for field, verdict in verdicts.items():
+            if verdict != "null":
+                key = "code_number" if field == "number" else field
+                rows.append((key, metadata.confidence.get(key, 0.0), verdict == "correct"))
+    total = {k: sum(c[k] for c in counts.values()) for k in ("correct", "null", "wrong")}
+    n = sum(total.values())
+    print(f"\nreal documents: {folder} ({len(truth)} documents, {n} fields read by eye)")
+    print("  per field (right/null/wrong): " + ", ".join(
+        f"{f} {c['correct']}/{c['null']}/{c['wrong']}" for f, c in counts.items()
+    ))  # fmt: skip
+    print(
+        f"  fields right {total['correct']}/{n} ({100 * total['correct'] / n:.1f}%),"
+        f" wrong {total['wrong']} ({100 * total['wrong'] / n:.1f}%);"
+        f" {review}/{len(truth)} documents flagged needs_review"
+    )
+    print_calibration("real documents", rows)
+
+
 # --- main -------------------------------------------------------------------------------
 
 
@@ -322,6 +451,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=OUT, help=f"work folder (default {OUT})")
     parser.add_argument("--refresh-ocr", action="store_true", help="ignore the OCR cache")
     parser.add_argument("--show", action="store_true", help="print every wrong or null field")
+    parser.add_argument(
+        "--real",
+        type=Path,
+        default=REPO.parent / "shared" / "real-dev",
+        help="real documents with truth.json (default ../shared/real-dev; skipped when absent)",
+    )
     args = parser.parse_args(argv)
 
     docs = build_corpus(args.docs, args.seed, args.out)
@@ -335,6 +470,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ocr = ocr_documents([s for s, _ in docs], args.jobs, args.out / "ocr", args.refresh_ocr)
 
     ours, naive = [], []
+    rows: list[tuple[str, float, bool]] = []
     elapsed = 0.0
     for source, truth in docs:
         pages = ocr[source]
@@ -343,6 +479,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         elapsed += time.perf_counter() - started
         result = score(metadata.to_json(), truth["metadata"])
         ours.append(result)
+        rows += calibration_rows(metadata, result, [f for f in METADATA_FIELDS if f not in TRIVIAL])
         naive.append(score(baseline(pages), truth["metadata"]))
         if args.show:
             for field, verdict in result.items():
@@ -364,6 +501,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"wrong values: sohoa {100 * ours_total['wrong']:.2f}% of fields, "
         f"baseline {100 * naive_total['wrong']:.2f}%"
     )
+    print_calibration(f"generated scans, seed {args.seed}", rows)
+    if (args.real / "truth.json").is_file():
+        run_real(args.real, args.jobs, args.out, args.refresh_ocr)
+    else:
+        print(f"\nreal documents: {args.real} not found, skipped")
     return 0
 
 

@@ -2,7 +2,7 @@
 
 Importable (tests put the repository root on sys.path) and a CLI:
 
-    python -m samples.generate --committed          # rewrite samples/scans, truth, bad
+    python -m samples.generate --committed          # rewrite samples/scans, truth, bad, dossier
     python -m samples.generate --check              # regenerate in a temp dir, compare bytes
     python -m samples.generate -n 20 --seed 7 --out /tmp/corpus
 
@@ -22,8 +22,10 @@ from pathlib import Path
 
 from samples.damage import degrade, map_box, map_point, quarter_turn
 from samples.documents import build_document, seed_decision_151
+from samples.dossier import write_dossier_samples
 from samples.fonts import FAMILIES, FAMILY_WEIGHTS, FontMissingError, available_families
 from samples.layout import layout_document, page_count
+from samples.register import write_register_samples
 from samples.render import RenderedPage, page_size, render_page
 from samples.spec import DOC_TYPES, Damage, DocType, DocumentSpec, Paragraph, date_line
 from samples.topics import TOPIC_BY_KEY, TOPICS
@@ -400,6 +402,8 @@ def write_committed(root: Path = SAMPLES_DIR) -> list[dict]:
             )
         )
     write_bad(root / "bad", root / "scans" / "qd-151-stc-gia-lai.jpg")
+    write_dossier_samples(root / "dossier")
+    write_register_samples(root / "register")
     return truths
 
 
@@ -423,7 +427,7 @@ def check_committed(root: Path = SAMPLES_DIR) -> list[str]:
     diffs: list[str] = []
     with tempfile.TemporaryDirectory() as tmp:
         write_committed(Path(tmp))
-        for sub in ("scans", "truth", "bad"):
+        for sub in ("scans", "truth", "bad", "dossier", "register"):
             fresh = sorted(p.relative_to(tmp) for p in (Path(tmp) / sub).rglob("*") if p.is_file())
             kept = sorted(p.relative_to(root) for p in (root / sub).rglob("*") if p.is_file())
             diffs += [f"missing or extra: {p}" for p in sorted(set(fresh) ^ set(kept))]

@@ -15,7 +15,13 @@ from pathlib import Path
 from fontTools import subset
 
 SOURCE = Path("/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf")
-TARGET = Path(__file__).resolve().parent.parent / "sohoa" / "data" / "fonts" / "LiberationSerif-Vietnamese.ttf"
+TARGET = (
+    Path(__file__).resolve().parent.parent
+    / "sohoa"
+    / "data"
+    / "fonts"
+    / "LiberationSerif-Vietnamese.ttf"
+)
 
 RANGES = (
     (0x0020, 0x007E),  # Basic Latin

@@ -49,6 +49,8 @@ class ScannedDocument:
     size_bytes: int
     files: tuple[Path, ...]
     """Every file that makes up the document, in page order."""
+    station: str | None = None
+    """The scanner station it came from (watched inbox), recorded with the document."""
 
     @property
     def page_count(self) -> int:
@@ -146,6 +148,24 @@ class OcrWord:
 
 
 @dataclass(frozen=True)
+class FieldLine:
+    """A line of page 1 read a second time, by the line recognizer of `sohoa.ocr.lines`:
+    the số and the date, which the văn thư often writes by hand (issue 10)."""
+
+    field: str
+    """"number" (the `Số:` line), "date" (the place and date line) or "signer" (the
+    signer's name line, on the page of the signer block)."""
+    crop: str
+    """"line" (the whole line) or the part read alone: "digits" (the số), "day", "month";
+    for the signer, "name"."""
+    text: str
+    probabilities: tuple[float, ...]
+    """One per character of `text`, 0–1."""
+    reader: str = "ppocr"
+    """The recognizer: "ppocr" (PP-OCRv4) or "aster" (AsterNet, Vietnamese)."""
+
+
+@dataclass(frozen=True)
 class OcrPage:
     """The result of one page's work: what the parent needs to build the PDF.
 
@@ -182,6 +202,12 @@ class OcrPage:
     """Page 1 only: boxes (pixels, like word boxes) of every mark of any colour
     in the top of the page (stamps, handwriting, logos): the visible signature
     must not cover them any more than the words."""
+    field_lines: tuple[FieldLine, ...] = ()
+    """Lines read again by a line recognizer: on page 1 the số and date lines (handwriting,
+    `sohoa.metadata.handwriting`); on a page with a signer block, the name line
+    (`sohoa.metadata.signer_lines`)."""
+    codes: tuple[str, ...] = ()
+    """Texts of the QR codes on the page (a mã hồ sơ printed by the one-stop system)."""
 
     @property
     def width_pt(self) -> float:
@@ -330,6 +356,8 @@ class ArchiveRecord:
     """1-based numbers of the pages a person should look at (pipeline/review.py)."""
     needs_review: bool = False
     """A field could not be read with confidence, or a page needs review."""
+    dossiers: tuple[str, ...] = ()
+    """Mã hồ sơ of the dossiers the document is linked to."""
 
 
 # Typed outcomes of one consume task (like paperless-ngx's consume results).

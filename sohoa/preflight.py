@@ -10,12 +10,13 @@ input is never blamed for either (issue 9).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from pathlib import Path
 
 from sohoa.config import PADES_LEVELS, Settings
-from sohoa.errors import ConfigError, DiskError, ToolMissingError
+from sohoa.errors import ConfigError, DiskError, ToolMissingError, disk_error
 from sohoa.ocr.engine import TESSDATA_CANDIDATES, find_tessdata
 
 APT = "sudo apt-get install -y" if os.geteuid() != 0 else "apt-get install -y"
@@ -91,3 +92,28 @@ def free_space(root: Path) -> int:
             hint="free some space (or move the archive), then run the same command again",
         )
     return free
+
+
+def replica(settings: Settings) -> None:
+    """The replica can be written: its folder exists (a disk that is not mounted is not
+    silently replaced by an empty folder on the system disk) and takes a file.
+    DiskError (exit 5) when not: an archive must never keep one copy without saying so."""
+    from sohoa.archive.objects import FolderStore
+
+    if settings.replica is None:
+        return
+    store = FolderStore(settings.replica, name="replica")
+    store.prepare()
+    probe = store.tmp / f".probe-{os.getpid()}"
+    try:
+        with probe.open("wb") as fh:
+            fh.write(b"sohoa replica probe\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+    except OSError as exc:
+        raise disk_error(exc, settings.replica) or DiskError(
+            f"{settings.replica}: the replica cannot be written: {exc.strerror or exc}"
+        ) from None
+    finally:
+        with contextlib.suppress(OSError):
+            probe.unlink()

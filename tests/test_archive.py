@@ -181,10 +181,11 @@ def test_quarantine_copies_with_reason_and_never_deletes(tmp_path: Path) -> None
     archive = Archive(tmp_path / "archive", create=True)
     bad = tmp_path / "hỏng.jpg"
     bad.write_bytes(b"")
+    bad.chmod(0o600)
     kept = archive.quarantine(bad, "hỏng.jpg: empty file (0 bytes)")
     assert bad.exists()  # the batch CLI copies; the input stays where it was
     assert kept is not None and kept.exists()
-    assert stat.S_IMODE(kept.stat().st_mode) & 0o222 == 0  # read-only
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o400  # read-only, no more readable than it was
     reason = kept.with_name(kept.name + ".reason.txt").read_text(encoding="utf-8")
     assert "empty file" in reason
     row = archive.db.execute("SELECT reason FROM quarantine").fetchone()

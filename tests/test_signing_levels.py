@@ -84,8 +84,8 @@ def test_each_level_verifies_and_is_detected(
         assert sig.coverage == "entire-file"
     else:
         assert sig.coverage == "entire-revision"
-        assert sig.later_revisions and all(r.harmless for r in sig.later_revisions)
-        assert "dss" in sig.later_revisions[0].adds
+        assert sig.later_revisions and all(r.allowed for r in sig.later_revisions)
+        assert "dss" in sig.later_revisions[0].kinds
     if level == "B-LTA":
         assert verdict.document_timestamps and all(
             t.status == "valid" for t in verdict.document_timestamps
@@ -158,8 +158,8 @@ def test_appended_revision_changing_page_content_is_reported(
     sig = verdict.signatures[0]
     assert sig.intact  # the signed bytes are untouched …
     assert sig.status == "modified"  # … but the document shown is not the one signed
-    assert not sig.later_revisions[-1].harmless
-    assert "other-changes" in sig.later_revisions[-1].adds
+    assert not sig.later_revisions[-1].allowed
+    assert "other-changes" in sig.later_revisions[-1].kinds
 
 
 def test_replaced_signature_is_broken(pki: PkiHarness, tmp_path: Path) -> None:
@@ -257,7 +257,7 @@ def test_renew_extends_a_file_whose_timestamp_certificate_expires(
     assert verdict.exit_code == ExitCode.OK, verdict.to_json()
     assert verdict.signatures[0].level == "B-LTA"
     assert len(verdict.document_timestamps) == 2
-    assert all(r.harmless for r in verdict.signatures[0].later_revisions)
+    assert all(r.allowed for r in verdict.signatures[0].later_revisions)
 
 
 def test_b_b_file_needs_no_renewal(signed_files: dict[str, Path]) -> None:
@@ -270,4 +270,4 @@ def test_html_report_lists_levels(signed_files: dict[str, Path], pki: PkiHarness
     page = render_html(verdicts)
     for level in LEVELS:
         assert f"PAdES {level} " in page
-    assert "Document time-stamp 1" in page
+    assert "Dấu thời gian tài liệu 1" in page

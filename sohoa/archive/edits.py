@@ -13,11 +13,13 @@ the document leaves the review list.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from sohoa.archive import search
 from sohoa.archive import sidecar as sidecars
 from sohoa.archive.store import Archive, actor
 from sohoa.errors import disk_error
@@ -93,60 +95,61 @@ def apply_edits(
     else:
         confirmed = [field_name(name) for name in names]
     record = archive.get(document_id)
-    db = archive.db
-    db.execute("BEGIN IMMEDIATE")
+    folder = record.pdf.parent
+    written: sidecars.Sidecar | None = None
     try:
-        previous = sidecars.read_sidecar(record.pdf.parent)
-        result, updated = _plan(record, previous.to_json(), changes, confirmed)
-        for edit in result.edits:
+        # The index's write lock is taken first, so that another writer of the sidecar
+        # (an ingest, a renewal, a dossier link) cannot slip between reading and writing it.
+        with archive.transaction() as db:
+            previous = sidecars.read_sidecar(folder)
+            result, updated = _plan(record, previous.to_json(), changes, confirmed)
+            for edit in result.edits:
+                db.execute(
+                    "INSERT INTO metadata_edits (document_id, field, old_value, new_value,"
+                    " machine_value, actor, at) VALUES (?,?,?,?,?,?,?)",
+                    (
+                        record.document_id,
+                        edit.field,
+                        _json(edit.old),
+                        _json(edit.new),
+                        _json(edit.machine),
+                        edit.actor,
+                        edit.at,
+                    ),
+                )
+            metadata = updated["metadata"]
+            columns = ", ".join(f"{c} = ?" for c in INDEX_COLUMNS)
             db.execute(
-                "INSERT INTO metadata_edits (document_id, field, old_value, new_value,"
-                " machine_value, actor, at) VALUES (?,?,?,?,?,?,?)",
+                f"UPDATE documents SET metadata = ?, {columns}, needs_review = ? WHERE id = ?",
                 (
+                    json.dumps(metadata, ensure_ascii=False),
+                    *(metadata.get(c) for c in INDEX_COLUMNS),
+                    int(result.needs_review),
                     record.document_id,
-                    edit.field,
-                    _json(edit.old),
-                    _json(edit.new),
-                    _json(edit.machine),
-                    edit.actor,
-                    edit.at,
                 ),
             )
-        metadata = updated["metadata"]
-        columns = ", ".join(f"{c} = ?" for c in INDEX_COLUMNS)
-        db.execute(
-            f"UPDATE documents SET metadata = ?, {columns}, needs_review = ? WHERE id = ?",
-            (
-                json.dumps(metadata, ensure_ascii=False),
-                *(metadata.get(c) for c in INDEX_COLUMNS),
-                int(result.needs_review),
+            search.reindex(db, archive.root, record.document_id)
+            archive.log(
+                "edit",
                 record.document_id,
-            ),
-        )
-        archive.log(
-            "edit",
-            record.document_id,
-            {
-                "set": {
-                    e.field: {"old": e.old, "new": e.new, "machine": e.machine}
-                    for e in result.edits
+                {
+                    "set": {
+                        e.field: {"old": e.old, "new": e.new, "machine": e.machine}
+                        for e in result.edits
+                    },
+                    "confirmed": list(result.confirmed),
+                    "needs_review": result.needs_review,
                 },
-                "confirmed": list(result.confirmed),
-                "needs_review": result.needs_review,
-            },
-        )
-        # The sidecar is the truth the index is rebuilt from: write it (write-then-rename)
-        # inside the transaction, so that a failure leaves both as they were.
-        sidecars.write_sidecar(record.pdf.parent, sidecars.Sidecar.from_json(updated))
-        try:
-            db.execute("COMMIT")
-        except Exception:
-            sidecars.write_sidecar(record.pdf.parent, previous)
-            raise
-    except Exception as exc:
-        if db.in_transaction:
-            db.execute("ROLLBACK")
-        if isinstance(exc, OSError) and (problem := disk_error(exc, record.pdf.parent)):
+            )
+            # The sidecar is the truth the index is rebuilt from: written (write-then-rename)
+            # inside the transaction; put back if the commit fails, so both stay as they were.
+            archive.write_sidecar(record.document_id, sidecars.Sidecar.from_json(updated))
+            written = previous
+    except BaseException as exc:
+        if written is not None:
+            with contextlib.suppress(Exception):
+                archive.write_sidecar(record.document_id, written)
+        if isinstance(exc, OSError) and (problem := disk_error(exc, folder)):
             raise problem from None
         raise
     return result

@@ -9,9 +9,17 @@ files on disk are the truth and the index a fast view of them.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
-MIGRATIONS: tuple[str, ...] = (
+from sohoa.archive.upgrade import migration_3
+from sohoa.progress.schema import migration_register
+
+#: A migration is SQL (statements separated by `;`) or a function of the connection,
+#: for steps SQL alone cannot do (triggers, hashing existing rows).
+Migration = str | Callable[[sqlite3.Connection], None]
+
+MIGRATIONS: tuple[Migration, ...] = (
     # 1: documents, audit trail, quarantine log
     """
     CREATE TABLE documents (
@@ -75,6 +83,39 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX metadata_edits_document ON metadata_edits (document_id);
     """,
+    # 3: search (FTS5), dossiers and their links, the fixity manifest of every object,
+    # events with a station, hash-chained and append-only (issue 11; sohoa/archive/upgrade.py)
+    migration_3,
+    # 4: the durable queue of the watched inbox (archive/jobs.py): a row per input taken,
+    # written before its work starts; at most one open job per input path.
+    """
+    CREATE TABLE jobs (
+        id          INTEGER PRIMARY KEY,
+        inbox       TEXT NOT NULL,
+        station     TEXT,
+        path        TEXT NOT NULL,
+        fingerprint TEXT NOT NULL,
+        sha256      TEXT,
+        pages       INTEGER,
+        state       TEXT NOT NULL DEFAULT 'queued' CHECK (state IN
+                    ('queued', 'processing', 'archived', 'duplicate', 'quarantined', 'vanished')),
+        attempts    INTEGER NOT NULL DEFAULT 0,
+        last_error  TEXT,
+        document_id TEXT,
+        input_left  INTEGER NOT NULL DEFAULT 0,
+        created_at  TEXT NOT NULL,
+        updated_at  TEXT NOT NULL,
+        started_at  TEXT,
+        finished_at TEXT,
+        not_before  TEXT
+    );
+    CREATE UNIQUE INDEX jobs_open ON jobs (inbox, path) WHERE state IN ('queued', 'processing');
+    CREATE INDEX jobs_state ON jobs (inbox, state);
+    CREATE INDEX jobs_finished ON jobs (finished_at);
+    """,
+    # 5: the register of TTHC results, the latest verdict on each signature, and what keeps
+    # register.digitized_at (issue 13; sohoa/progress/schema.py)
+    migration_register,
 )
 
 
@@ -90,15 +131,29 @@ def connect(path: Path) -> sqlite3.Connection:
 
 
 def migrate(conn: sqlite3.Connection) -> None:
-    version = conn.execute("PRAGMA user_version").fetchone()[0]
-    for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+    """Apply the migrations not yet applied, each in its own write transaction.
+
+    The version is read again under the write lock: two processes opening one
+    archive at once never apply the same migration twice.
+    """
+    if conn.execute("PRAGMA user_version").fetchone()[0] >= len(MIGRATIONS):
+        return
+    while True:
         conn.execute("BEGIN IMMEDIATE")
         try:
-            # executescript would commit the transaction; run statements one by one.
-            for statement in (s.strip() for s in script.split(";")):
-                if statement:
-                    conn.execute(statement)
-            conn.execute(f"PRAGMA user_version = {number}")
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version >= len(MIGRATIONS):
+                conn.execute("COMMIT")
+                return
+            script = MIGRATIONS[version]
+            if callable(script):
+                script(conn)
+            else:
+                # executescript would commit the transaction; run statements one by one.
+                for statement in (s.strip() for s in script.split(";")):
+                    if statement:
+                        conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {version + 1}")
             conn.execute("COMMIT")
         except Exception:
             conn.execute("ROLLBACK")

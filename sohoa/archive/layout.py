@@ -2,6 +2,7 @@
 
 ARCHIVE/
   index.sqlite                  the index (rebuildable from the sidecars)
+  log-head.txt                  id and hash of the audit trail's last event (chain.py)
   objects/ab/abcdef0123456789/  one folder per document, named by its id
     original/<file or files>    the input exactly as received
     document.pdf                signed PDF/A-2b

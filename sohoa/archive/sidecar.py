@@ -60,6 +60,15 @@ class Sidecar:
     human_fields: tuple[str, ...] = ()
     """Fields a person set or confirmed."""
     edits: tuple[Mapping[str, Any], ...] = ()
+    dossiers: tuple[str, ...] = ()
+    """Mã hồ sơ of the dossiers the document belongs to (issue 11)."""
+    dossier_origin: str | None = None
+    """Where the dossier code at ingest came from: "option", "qr" or "name"."""
+    files: Mapping[str, str] = field(default_factory=dict)
+    """SHA-256 of every file of the object but this sidecar, by path in the object folder,
+    taken when the object was written (fixity, `sohoa archive check`)."""
+    station: str | None = None
+    """The scanner station the input came from (a folder of the watched inbox)."""
     extra: Mapping[str, Any] = field(default_factory=dict)
     """Keys this version does not know, kept as they were."""
 

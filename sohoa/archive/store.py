@@ -36,13 +36,14 @@ import secrets
 import shutil
 import socket
 import sqlite3
+import stat
 import time
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sohoa.archive import index
+from sohoa.archive import chain, index, search
 from sohoa.archive.fsutil import (
     READ_ONLY,
     atomic_write,
@@ -53,6 +54,8 @@ from sohoa.archive.fsutil import (
     sha256_file,
 )
 from sohoa.archive.layout import IDENTITY, INDEX, OBJECTS, QUARANTINE, TMP, is_archive
+from sohoa.archive.objects import FolderStore, remove_tree
+from sohoa.archive.sidecar import NAME as SIDECAR
 from sohoa.archive.sidecar import Sidecar, read_sidecar, write_sidecar
 from sohoa.errors import ArchiveError, DiskError, UsageError, disk_error
 from sohoa.models import ArchiveRecord, DocumentMetadata, OcrPage, ScannedDocument, SignedPdf
@@ -83,12 +86,26 @@ def file_mode(source_mode: int) -> int:
 
 
 class Archive:
-    """An archive directory and its index."""
+    """An archive directory and its index, and the replica of its objects when one is kept."""
 
-    def __init__(self, root: Path, *, create: bool = False) -> None:
+    def __init__(
+        self,
+        root: Path,
+        *,
+        create: bool = False,
+        replica: Path | None = None,
+        station: str | None = None,
+    ) -> None:
+        """`replica`: a second copy of every object, written with each one (issue 11);
+        `station`: where the work is done, recorded in every event (default
+        $SOHOA_STATION, else the host name)."""
         self.root = Path(root).absolute()
         self._work: Path | None = None
         self._lock_fd: int | None = None
+        self._appended: tuple[int, str] | None = None
+        self.station = station or os.environ.get("SOHOA_STATION") or socket.gethostname()
+        self.primary = FolderStore(self.root, name="primary")
+        self.replica = FolderStore(replica, name="replica") if replica is not None else None
         if not is_archive(self.root):
             if not create:
                 raise UsageError(
@@ -141,15 +158,35 @@ class Archive:
             self.db.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
             raise self._index_error(exc) from None
+        self._appended = None
         try:
             yield self.db
+            if self._appended is not None:
+                # Still under the write lock: the head file follows the log in commit order.
+                try:
+                    chain.write_head(self.root, *self._appended)
+                except OSError as exc:
+                    raise disk_error(exc, self.root) or ArchiveError(
+                        f"{self.root / chain.HEAD_FILE}: cannot write the log head: {exc}"
+                    ) from None
             self.db.execute("COMMIT")
         except BaseException as exc:
             if self.db.in_transaction:
                 self.db.execute("ROLLBACK")
+            if self._appended is not None:
+                self._restore_head()
             if isinstance(exc, sqlite3.OperationalError):
                 raise self._index_error(exc) from None
             raise
+        finally:
+            self._appended = None
+
+    def _restore_head(self) -> None:
+        """After a rollback, the head file names the last event that was committed."""
+        with contextlib.suppress(OSError, sqlite3.Error):
+            last_id, last_hash = chain.last(self.db)
+            if last_id:
+                chain.write_head(self.root, last_id, last_hash)
 
     # --- paths ---------------------------------------------------------------------
 
@@ -204,6 +241,11 @@ class Archive:
                 removed.append(lock.stem)
             finally:
                 os.close(fd)
+        if self.replica is not None:
+            with contextlib.suppress(OSError):  # the replica's own problems surface when written
+                for entry in self.replica.tmp.iterdir():
+                    if not self._alive(entry.name):
+                        remove_tree(entry)
         cutoff = time.time() - LEGACY_LEFTOVER_AGE
         for entry in self.tmp.iterdir():
             legacy = entry.name.endswith((".staging", ".pdfa.pdf", ".signed.pdf", ".part"))
@@ -215,6 +257,22 @@ class Archive:
                         entry.unlink()
                     removed.append(entry.name)
         return removed
+
+    def _alive(self, name: str) -> bool:
+        """Whether the process that staged under `name` still holds its lock."""
+        if self._work is not None and self._work.name == name:
+            return True
+        try:
+            fd = os.open(self.tmp / f"{name}.lock", os.O_RDWR)
+        except OSError:
+            return False
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return True
+        finally:
+            os.close(fd)
+        return False
 
     # --- lookups -------------------------------------------------------------------
 
@@ -245,6 +303,7 @@ class Archive:
             "ingest",
             sidecar.document_id,
             {"source": sidecar.source, "pages": sidecar.pages, "recovered": True},
+            station=sidecar.station,
         )
         return self._record(
             self.db.execute(
@@ -285,6 +344,7 @@ class Archive:
             mean_confidence=row["mean_confidence"],
             pages_needing_review=tuple(json.loads(row["review_pages"])),
             needs_review=bool(row["needs_review"]),
+            dossiers=tuple(search.dossiers_of(self.db, row["id"])),
         )
 
     # --- writing -------------------------------------------------------------------
@@ -298,50 +358,78 @@ class Archive:
         *,
         review_confidence: float,
         extra: dict[str, Any] | None = None,
+        dossier: tuple[str, str] | None = None,
     ) -> ArchiveRecord:
         """Move a signed document into the archive and index it (atomic; module docstring).
 
+        `dossier`: (mã hồ sơ, where it came from: "option", "qr", "name") to link it to.
         Raises AlreadyArchived when another run archived the same input first,
-        DiskError when the disk is full or refuses the write (nothing is left
-        under a real name then).
+        DiskError when the disk is full or refuses the write, or when the replica
+        cannot be written (nothing is left under a real name then).
         """
         document_id = document_id_for(document.sha256)
         try:
             stage, sidecar = self._stage(
-                document, pages, metadata, signed, review_confidence, extra
+                document, pages, metadata, signed, review_confidence, extra, dossier
             )
         except OSError as exc:
             raise disk_error(exc, self.root) or ArchiveError(
                 f"{self.root}: cannot stage {document.source}: {exc.strerror or exc}"
             ) from None
-        final_dir = self.object_dir(document_id)
+        detail = {"source": str(document.source), "pages": len(pages)}
+        if dossier is not None:
+            detail["dossier"] = {"code": dossier[0], "origin": dossier[1]}
+        self.put_object(stage, sidecar, "ingest", detail)
+        return self.get(document_id)
+
+    def put_object(
+        self, stage: Path, sidecar: Sidecar, action: str, detail: dict[str, Any]
+    ) -> None:
+        """Move a complete staged object into both copies and index it, in one write transaction.
+
+        The replica is written first (staged outside the lock, renamed inside it): a
+        replica that cannot be written fails the whole store, and the primary never
+        holds an object its replica lacks. Raises AlreadyArchived when the input is
+        archived already (by another process, or a crashed run's object recovered here).
+        """
+        document_id = sidecar.document_id
+        replica_stage = None
+        existing: ArchiveRecord | None = None
         try:
+            if self.replica is not None:
+                self.replica.prepare()
+                replica_stage = self.replica.tmp / self.work_dir().name / document_id
+                self.replica.stage_copy(stage, replica_stage)
+            final_dir = self.object_dir(document_id)
             with self.transaction():
-                existing = self._recover(final_dir, document.sha256) if final_dir.exists() else None
+                existing = self._recover(final_dir, sidecar.sha256) if final_dir.exists() else None
                 if existing is None:
                     row = self.db.execute(
-                        "SELECT * FROM documents WHERE sha256 = ?", (document.sha256,)
+                        "SELECT * FROM documents WHERE sha256 = ?", (sidecar.sha256,)
                     ).fetchone()
                     existing = self._record(row) if row is not None else None
-                if existing is not None:
-                    raise AlreadyArchived(existing)
-                if final_dir.exists():
-                    self._set_aside(final_dir)
-                final_dir.parent.mkdir(parents=True, exist_ok=True)
-                os.rename(stage, final_dir)
-                fsync_dir(final_dir.parent)
-                self._insert(sidecar)
-                self.log(
-                    "ingest", document_id, {"source": str(document.source), "pages": len(pages)}
-                )
+                if existing is None:
+                    if self.replica is not None and replica_stage is not None:
+                        self.replica.put(replica_stage, document_id)
+                    if final_dir.exists():
+                        self._set_aside(final_dir)
+                    final_dir.parent.mkdir(parents=True, exist_ok=True)
+                    os.rename(stage, final_dir)
+                    fsync_dir(final_dir.parent)
+                    self._insert(sidecar)
+                    self.log(action, document_id, detail, station=sidecar.station)
         except OSError as exc:
             raise disk_error(exc, self.root) or ArchiveError(
-                f"{final_dir}: cannot move the document into the archive: {exc.strerror or exc}"
+                f"{self.object_dir(document_id)}: cannot move the document into the archive: "
+                f"{exc.strerror or exc}"
             ) from None
         finally:
             if stage.exists():
-                shutil.rmtree(stage, ignore_errors=True)
-        return self.get(document_id)
+                remove_tree(stage)
+            if replica_stage is not None:
+                remove_tree(replica_stage)
+        if existing is not None:
+            raise AlreadyArchived(existing)
 
     def _stage(
         self,
@@ -351,6 +439,7 @@ class Archive:
         signed: SignedPdf,
         review_confidence: float,
         extra: dict[str, Any] | None,
+        dossier: tuple[str, str] | None = None,
     ) -> tuple[Path, Sidecar]:
         """Write every file of the object into this process's staging folder, read-only, fsynced."""
         document_id = document_id_for(document.sha256)
@@ -401,7 +490,11 @@ class Archive:
             page_rotation=tuple(p.rotation for p in pages),
             page_skew=tuple(p.skew_degrees for p in pages),
             warnings=tuple(extra.pop("warnings", ())),
+            station=document.station,
             ingested_at=now().isoformat(),
+            dossiers=(dossier[0],) if dossier else (),
+            dossier_origin=dossier[1] if dossier else None,
+            files=manifest(stage),
             extra=extra,
         )
         write_sidecar(stage, sidecar, mode)
@@ -417,6 +510,7 @@ class Archive:
         self.log("set-aside", object_dir.name, {"moved_to": str(target)})
 
     def _insert(self, sidecar: Sidecar) -> None:
+        """The index row of an object, its fixity manifest, dossier links and search row."""
         meta = sidecar.metadata
         self.db.execute(
             """INSERT OR IGNORE INTO documents (id, sha256, source, object_dir, pdf_path, pdf_sha256,
@@ -435,17 +529,80 @@ class Archive:
                 int(sidecar.needs_review), sidecar.ingested_at,
             ),
         )  # fmt: skip
+        folder = self.root / sidecar.object_dir
+        self.record_files(sidecar.document_id, folder)
+        for code in sidecar.dossiers:
+            self.db.execute(
+                "INSERT OR IGNORE INTO dossiers (code, created_at, updated_at) VALUES (?,?,?)",
+                (code, sidecar.ingested_at, sidecar.ingested_at),
+            )
+            self.db.execute(
+                "INSERT OR IGNORE INTO document_dossiers (document_id, dossier_code, origin,"
+                " linked_at) VALUES (?,?,?,?)",
+                (
+                    sidecar.document_id,
+                    code,
+                    sidecar.dossier_origin or "sidecar",
+                    sidecar.ingested_at,
+                ),
+            )
+        search.reindex(self.db, self.root, sidecar.document_id)
+
+    def record_files(self, document_id: str, folder: Path, only: Sequence[str] = ()) -> None:
+        """Record the fixity of an object's files as they are now (inside a write transaction).
+
+        The sidecar lists the hashes taken when each file was written; only the
+        sidecar itself, which cannot hold its own hash, is hashed here.
+        """
+        try:
+            listed = dict(read_sidecar(folder).files)
+        except (OSError, ValueError):
+            listed = {}
+        for path in sorted(folder.rglob("*")):
+            if path.is_dir():
+                continue
+            rel = path.relative_to(folder).as_posix()
+            if only and rel not in only:
+                continue
+            digest = listed.get(rel) or sha256_file(path)
+            self.db.execute(
+                "INSERT OR REPLACE INTO object_files (document_id, path, sha256, size)"
+                " VALUES (?,?,?,?)",
+                (document_id, rel, digest, path.stat().st_size),
+            )
+
+    def write_sidecar(self, document_id: str, sidecar: Sidecar) -> None:
+        """Rewrite a document's sidecar in both copies and record its new hash (inside a
+        write transaction, so a failure leaves the index as it was)."""
+        folder = self.object_dir(document_id)
+        mode = sidecar_mode(folder)
+        write_sidecar(folder, sidecar, mode)
+        if self.replica is not None and self.replica.has(document_id):
+            self.replica.put_file(document_id, SIDECAR, folder / SIDECAR, mode)
+        self.record_files(document_id, folder, only=(SIDECAR,))
 
     def pdf_changed(self, document_id: str, action: str, detail: dict[str, Any]) -> str:
         """Record that a document's signed PDF gained a revision (e.g. a renewed
-        time-stamp): new fixity hash in the index and the sidecar, and an audit
-        event. Returns the new SHA-256."""
+        time-stamp): new fixity hash in the index and the sidecar, the new PDF in
+        the replica, and an audit event. Returns the new SHA-256."""
         record = self.get(document_id)
         new_hash = sha256_file(record.pdf)
+        folder = record.pdf.parent
+        with contextlib.suppress(OSError):  # a renewal writes a new file: read-only again
+            os.chmod(record.pdf, sidecar_mode(folder))
+        rel = record.pdf.relative_to(folder).as_posix()
         with self.transaction():
-            sidecar = read_sidecar(record.pdf.parent)
+            sidecar = read_sidecar(folder)
             old_hash = sidecar.pdf_sha256
-            write_sidecar(record.pdf.parent, sidecar.replace(pdf_sha256=new_hash))
+            files = {**sidecar.files, rel: new_hash} if sidecar.files else {}
+            if self.replica is not None and self.replica.has(record.document_id):
+                self.replica.put_file(
+                    record.document_id, rel, record.pdf, sidecar_mode(folder) & READ_ONLY
+                )
+            self.write_sidecar(
+                record.document_id, sidecar.replace(pdf_sha256=new_hash, files=files)
+            )
+            self.record_files(record.document_id, folder, only=(rel,))
             self.db.execute(
                 "UPDATE documents SET pdf_sha256 = ? WHERE id = ?", (new_hash, record.document_id)
             )
@@ -471,58 +628,87 @@ class Archive:
         files: Sequence[Path] = (),
         copy: bool = True,
         move: bool = False,
+        station: str | None = None,
+        attempt: int | None = None,
     ) -> Path | None:
         """Keep a refused input with its reason; never deletes (copies, or moves for the inbox).
 
         Only the input itself is copied: the regular file, or the page `files` of a
         document — never a link's target, a FIFO, or whatever else a folder holds.
-        Copies are read-only and no more readable than the input. Returns where
-        the copy is, or None when nothing could be or was to be copied (the reason
-        is recorded either way). Raises DiskError when the disk refuses the reason.
+        Copies are read-only and no more readable than the input. A move (the watched
+        inbox) takes the input away by its name, links and FIFOs included, into
+        `quarantine/<station>/`. The reason file — what failed, when, at which attempt —
+        is written before the input is moved, so a crash never leaves a kept input
+        without its reason. Returns where the input is kept, or None when nothing
+        could be or was to be kept (the reason is recorded either way). Raises
+        DiskError when the disk refuses the reason.
         """
-        target, reason_file = self._claim_quarantine_name(source)
+        lines = [str(source), reason, f"when: {now().isoformat()}"]
+        if station is not None:
+            lines.append(f"station: {station}")
+        if attempt is not None:
+            lines.append(f"attempt: {attempt}")
+        target, _reason_file = self._claim_quarantine_name(
+            source, station, ("\n".join(lines) + "\n").encode()
+        )
         kept: Path | None = None
         if copy or move:
             kept = self._keep(source, list(files), target, move)
-        try:
-            atomic_write(reason_file, f"{source}\n{reason}\n".encode(), READ_ONLY)
-        except OSError as exc:
-            raise disk_error(exc, self.root / QUARANTINE) or ArchiveError(
-                f"{reason_file}: cannot write the reason: {exc.strerror or exc}"
-            ) from None
         with self.transaction():
             self.db.execute(
                 "INSERT INTO quarantine (at, source, path, reason) VALUES (?,?,?,?)",
                 (now().isoformat(), str(source), str(kept) if kept else None, reason),
             )
-            self.log("quarantine", None, {"source": str(source), "reason": reason})
+            self.log("quarantine", None, {"source": str(source), "reason": reason}, station=station)
         return kept
 
-    def _claim_quarantine_name(self, source: Path) -> tuple[Path, Path]:
-        """A name no other process can take: the reason file is created exclusively."""
+    def quarantine_folder(self, station: str | None = None) -> Path:
+        """Where refused inputs are kept: `quarantine/`, or `quarantine/<station>/`."""
         folder = self.root / QUARANTINE
-        folder.mkdir(exist_ok=True)
+        return folder / bounded_name(station) if station else folder
+
+    def _claim_quarantine_name(
+        self, source: Path, station: str | None, reason: bytes
+    ) -> tuple[Path, Path]:
+        """A name no other process can take: the reason file is created exclusively, whole."""
+        folder = self.quarantine_folder(station)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise disk_error(exc, folder) or ArchiveError(
+                f"{folder}: cannot quarantine {source}: {exc.strerror or exc}"
+            ) from None
         base = f"{now():%Y%m%dT%H%M%S}-{bounded_name(source.name)}"
         for counter in range(10_000):
             name = base if counter == 0 else f"{base}.{counter}"
             reason_file = folder / f"{name}.reason.txt"
             try:
-                os.close(os.open(reason_file, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o444))
+                fd = os.open(reason_file, os.O_CREAT | os.O_EXCL | os.O_WRONLY, READ_ONLY)
             except FileExistsError:
                 continue
             except OSError as exc:
                 raise disk_error(exc, folder) or ArchiveError(
                     f"{folder}: cannot quarantine {source}: {exc.strerror or exc}"
                 ) from None
+            try:
+                os.write(fd, reason)
+                os.fsync(fd)
+            except OSError as exc:
+                reason_file.unlink(missing_ok=True)
+                raise disk_error(exc, folder) or ArchiveError(
+                    f"{reason_file}: cannot write the reason: {exc.strerror or exc}"
+                ) from None
+            finally:
+                os.close(fd)
+            fsync_dir(folder)
             return folder / name, reason_file
         raise ArchiveError(f"{folder}: too many quarantined files named {source.name}")
 
     def _keep(self, source: Path, files: list[Path], target: Path, move: bool) -> Path | None:
         kind = file_kind(source)
         try:
-            if move and kind in (None, "a folder"):
-                shutil.move(str(source), target)
-                return target
+            if move and kind != "missing":
+                return _move(source, kind, target)
             if kind is None:
                 mode = file_mode(source.lstat().st_mode)
                 copy_regular(source, target, mode)
@@ -541,23 +727,40 @@ class Archive:
             # an unreadable input (permissions, vanished) is recorded, not copied
         return None  # links, FIFOs, devices: never read, never copied
 
-    def log(self, action: str, document_id: str | None, detail: dict[str, Any]) -> None:
-        """Append to the audit trail: who did what, when."""
-        self.db.execute(
-            "INSERT INTO events (at, actor, action, document_id, detail) VALUES (?,?,?,?,?)",
-            (
-                now().isoformat(),
-                actor(),
-                action,
-                document_id,
-                json.dumps(detail, ensure_ascii=False),
-            ),
+    def log(
+        self,
+        action: str,
+        document_id: str | None,
+        detail: dict[str, Any],
+        *,
+        station: str | None = None,
+    ) -> None:
+        """Append to the audit trail (hash-chained, `chain.py`): who did what, where, when.
+
+        `station`: the scanner station of the input (watched inbox), else this
+        archive's station. Inside the caller's write transaction, or in one of its own.
+        """
+        if not self.db.in_transaction:
+            with self.transaction():
+                self.log(action, document_id, detail, station=station)
+            return
+        self._appended = chain.append(
+            self.db,
+            at=now().isoformat(),
+            actor=actor(),
+            station=station or self.station,
+            action=action,
+            document_id=document_id,
+            detail=detail,
         )
 
     def close(self) -> None:
         """Release this process's staging folder and the index."""
         if self._work is not None:
             shutil.rmtree(self._work, ignore_errors=True)
+            if self.replica is not None:
+                with contextlib.suppress(OSError):  # a replica gone read-only or unmounted
+                    remove_tree(self.replica.tmp / self._work.name)
             (self.tmp / f"{self._work.name}.lock").unlink(missing_ok=True)
             self._work = None
         if self._lock_fd is not None:
@@ -578,6 +781,62 @@ def actor() -> str:
         return os.environ.get("SOHOA_ACTOR") or getpass.getuser()
     except (KeyError, OSError):
         return f"uid:{os.getuid()}"
+
+
+def manifest(folder: Path) -> dict[str, str]:
+    """SHA-256 of every file under `folder` but a sidecar, by POSIX path relative to it."""
+    return {
+        p.relative_to(folder).as_posix(): sha256_file(p)
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.relative_to(folder).as_posix() != SIDECAR
+    }
+
+
+def sidecar_mode(folder: Path) -> int:
+    """The mode the object's files were written with (its sidecar's), read-only."""
+    try:
+        return stat.S_IMODE((folder / SIDECAR).stat().st_mode) & READ_ONLY or READ_ONLY
+    except OSError:
+        return READ_ONLY
+
+
+def _move(source: Path, kind: str | None, target: Path) -> Path | None:
+    """Move an input out of the inbox by its name (a link stays a link, never followed).
+
+    Across file systems a regular file or a folder's files are copied write-then-
+    rename, and only then removed from the inbox; a FIFO or a device that cannot be
+    renamed is left where it is (None). Other errors (a share that refuses the
+    removal) are raised for the caller to record.
+    """
+    try:
+        os.rename(source, target)
+        fsync_dir(target.parent)
+        return target
+    except OSError as exc:
+        if exc.errno != errno.EXDEV:
+            raise
+    if kind == "a symbolic link":
+        os.symlink(os.readlink(source), target)
+        os.unlink(source)
+        return target
+    if kind is None:
+        copy_regular(source, target, file_mode(source.lstat().st_mode))
+        os.unlink(source)
+        return target
+    if kind == "a folder":
+        staging = target.with_name(f".{target.name}.part")
+        parts = [p for p in sorted(source.iterdir()) if file_kind(p) is None]
+        for part in parts:
+            copy_regular(part, staging / part.name, file_mode(part.lstat().st_mode))
+        staging.mkdir(exist_ok=True)
+        os.rename(staging, target)
+        fsync_dir(target.parent)
+        for part in parts:
+            part.unlink()
+        with contextlib.suppress(OSError):
+            source.rmdir()  # whatever else it held (links, sub-folders) stays
+        return target
+    return None
 
 
 def _free_bytes(path: Path) -> int | None:

@@ -8,7 +8,7 @@ imports a command module, so there is no import cycle.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -23,6 +23,9 @@ from rich.progress import (
 
 from sohoa import __version__
 from sohoa.config import Settings, load_settings, with_jobs
+
+if TYPE_CHECKING:
+    from sohoa.archive.store import Archive
 
 app = typer.Typer(
     name="sohoa",
@@ -50,14 +53,38 @@ ConfigOption = Annotated[
 JsonOption = Annotated[
     bool, typer.Option("--json", help="Print one JSON object per line, for scripts.")
 ]
+ReplicaOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--replica",
+        help="Second copy of the objects (default: `replica` in sohoa.toml or $SOHOA_REPLICA).",
+        show_default=False,
+    ),
+]
 
 
-def settings_for(config: Path | None, archive: Path | None, jobs: int | None = None) -> Settings:
+def settings_for(
+    config: Path | None,
+    archive: Path | None,
+    jobs: int | None = None,
+    replica: Path | None = None,
+) -> Settings:
     """Settings from sohoa.toml and the environment, with the command line's options on top."""
     settings = with_jobs(load_settings(config), jobs)
     if archive is not None:
         settings = settings.replace(archive=archive)
+    if replica is not None:
+        settings = settings.replace(replica=replica)
     return settings
+
+
+def open_archive(settings: Settings, *, create: bool = False) -> Archive:
+    """The archive of `settings`, with its replica and this station's name for the log."""
+    from sohoa.archive.store import Archive
+
+    return Archive(
+        settings.archive, create=create, replica=settings.replica, station=settings.station
+    )
 
 
 def _version(value: bool) -> None:

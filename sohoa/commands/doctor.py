@@ -7,37 +7,39 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from sohoa.commands.common import ArchiveOption, ConfigOption, app, err, out, settings_for
-from sohoa.errors import ExitCode, SohoaError
+from sohoa.errors import SohoaError
 
 
 @app.command()
 def doctor(archive: ArchiveOption = None, config: ConfigOption = None) -> None:
-    """Check Tesseract and its vie/osd data, poppler, fonts, the signing identity and the archive."""
-    from sohoa.doctor import run_checks
+    """Check Tesseract and its data, poppler, jbig2dec, the settings, the signing identity,
+    the time-stamp authority and the archive, as an ingest checks them before it starts.
+
+    Exit 0 when everything works (warnings included), 4 when a setting is wrong, 5 when
+    the machine lacks something.
+    """
+    from sohoa.doctor import exit_code, run_checks
 
     settings = settings_for(config, archive)
     table = Table(title="sohoa doctor", show_lines=False)
-    table.add_column("check")
-    table.add_column("status")
-    table.add_column("detail")
-    table.add_column("fix")
-    missing = False
-    for check in run_checks(settings):
-        if check.ok:
-            status = "[green]ok[/]"
-        elif check.required:
-            status = "[red]MISSING[/]"
-            missing = True
-        else:
-            status = "[yellow]optional[/]"
-        table.add_row(check.name, status, check.detail, check.fix or "" if not check.ok else "")
+    table.add_column("check", no_wrap=True)
+    table.add_column("status", no_wrap=True)
+    table.add_column("detail", overflow="fold")
+    table.add_column("fix", overflow="fold")
+    checks = run_checks(settings)
+    style = {"ok": "[green]ok[/]", "warning": "[yellow]warning[/]", "error": "[red]ERROR[/]"}
+    for check in checks:
+        fix = escape(check.fix or "") if check.status != "ok" else ""
+        table.add_row(check.name, style[check.status], escape(check.detail), fix)
     out.print(table)
-    if missing:
-        err.print("[red]Something required is missing: run the fix commands above.[/]")
-        raise typer.Exit(ExitCode.ENVIRONMENT)
+    code = exit_code(checks)
+    if code:
+        err.print("[red]Something must be fixed before sohoa can ingest: see the fix column.[/]")
+        raise typer.Exit(code)
 
 
 # --- demo ------------------------------------------------------------------------------

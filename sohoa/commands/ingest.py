@@ -13,6 +13,7 @@ from sohoa.commands.common import (
     ArchiveOption,
     ConfigOption,
     JsonOption,
+    ReplicaOption,
     app,
     err,
     out,
@@ -45,6 +46,7 @@ def outcome_json(outcome: Outcome) -> dict[str, Any]:
             pages=record.pages,
             metadata=record.metadata.to_json(),
             signature={"level": record.signature_level},
+            dossiers=list(record.dossiers),
             needs_review=record.needs_review,
             review_pages=list(record.pages_needing_review),
             mean_confidence=record.mean_confidence,
@@ -123,6 +125,16 @@ def ingest(
             "--follow-symlinks", help="Ingest the targets of symbolic links (refused by default)."
         ),
     ] = False,
+    dossier: Annotated[
+        str | None,
+        typer.Option(
+            "--dossier",
+            help="Mã hồ sơ of every document ingested (else read from a QR code on the page, "
+            "or from the file or folder name by `dossier_pattern`).",
+            show_default=False,
+        ),
+    ] = None,
+    replica: ReplicaOption = None,
     keep_intermediates: Annotated[
         Path | None,
         typer.Option(
@@ -141,7 +153,7 @@ def ingest(
     from sohoa.pipeline.orchestrator import Ingestor
     from sohoa.scanners.discover import discover
 
-    settings = settings_for(config, archive, jobs)
+    settings = settings_for(config, archive, jobs, replica)
     sources = discover(
         paths,
         exclude=[settings.archive],
@@ -150,7 +162,7 @@ def ingest(
     )
     if not sources:
         raise UsageError("nothing to ingest: no scan in the folders given", hint=SUPPORTED_HINT)
-    ingestor = Ingestor(settings, keep_intermediates=keep_intermediates)
+    ingestor = Ingestor(settings, keep_intermediates=keep_intermediates, dossier=dossier)
     if ingestor.identity.is_demo and not as_json:
         err.print(
             f"[yellow]Signing with the DEMO identity of {escape(str(ingestor.archive.root))}: "

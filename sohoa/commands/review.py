@@ -12,6 +12,7 @@ import json
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from sohoa.commands.common import (
@@ -20,6 +21,7 @@ from sohoa.commands.common import (
     JsonOption,
     app,
     err,
+    open_archive,
     out,
     settings_for,
 )
@@ -27,9 +29,7 @@ from sohoa.models import METADATA_FIELDS, PHU_LUC_VI_NAMES
 
 
 def _open(config: Any, archive: Any) -> Any:
-    from sohoa.archive.store import Archive
-
-    return Archive(settings_for(config, archive).archive)
+    return open_archive(settings_for(config, archive))
 
 
 @app.command()
@@ -60,7 +60,7 @@ def review(
     out.print(f"{len(items)} document(s) need review:")
     for item in items:
         what = " ".join(x for x in (item.type_name, item.code) if x) or "type unknown"
-        out.print(f"[bold]{item.document_id}[/]  {item.source}  ({what})")
+        out.print(f"[bold]{item.document_id}[/]  {escape(str(item.source))}  ({what})")
         unsure = [f for f in item.unsure if f not in item.null]
         if item.null:
             out.print(f"    unread : {', '.join(item.null)}")
@@ -165,7 +165,9 @@ def show(
     if as_json:
         print(json.dumps(view, ensure_ascii=False), flush=True)
         return
-    out.print(f"[bold]{view['document_id']}[/]  {view['source']}  ({view['pages']} page(s))")
+    out.print(
+        f"[bold]{view['document_id']}[/]  {escape(str(view['source']))}  ({view['pages']} page(s))"
+    )
     table = Table(show_header=True)
     table.add_column("field")
     table.add_column("Phụ lục VI")
@@ -201,7 +203,7 @@ def show(
         f"signature: PAdES {sig['level']}, signed {sig['signed_at']} by {sig['signer_subject']}"
     )
     for name, path in view["paths"].items():
-        out.print(f"  {name:<10} {path}")
+        out.print(f"  {name:<10} {escape(str(path))}")
 
 
 def _show(value: Any) -> str:

@@ -65,8 +65,13 @@ def _split_glued(tokens: list[str]) -> tuple[list[str], list[int]]:
     source: list[int] = []
     for i, token in enumerate(tokens):
         match = re.match(r"^(\D{3,6}?)(\d{1,4})[.,]?$", token)
+        # and the number glued before the next word (`26tháng`, typed without a space)
+        before = re.match(r"^(\d{1,4})(\D{3,6})$", token)
         if match and any(_keyword(match.group(1), w) for w in ("ngay", "thang", "nam")):
             out += [match.group(1), match.group(2)]
+            source += [i, i]
+        elif before and any(_keyword(before.group(2), w) for w in ("thang", "nam")):
+            out += [before.group(1), before.group(2)]
             source += [i, i]
         else:
             out.append(token)
@@ -74,11 +79,22 @@ def _split_glued(tokens: list[str]) -> tuple[list[str], list[int]]:
     return out, source
 
 
+def _is_ngay(words: list[str], start: int) -> bool:
+    """`words[start]` is the `ngày` of the date line. The fuzzy match alone would take the
+    end of the place for it (`Quảng Ngãi,` is one letter from `ngày`): a place word ends
+    with the comma, and `ngày` follows that comma unless it is spelled out."""
+    token = words[start]
+    if not _keyword(token, "ngay") or token.endswith(","):
+        return False
+    exact = fold(token).strip(".:") == "ngay"
+    return exact or start == 0 or words[start - 1].endswith(",")
+
+
 def read_date_line(tokens: list[str], *, latest: date | None = None) -> DateReading | None:
     """Read `… , ngày D tháng M năm YYYY` from the words of one line."""
     words, source = _split_glued(tokens)
-    for start, token in enumerate(words):
-        if not _keyword(token, "ngay"):
+    for start in range(len(words)):
+        if not _is_ngay(words, start):
             continue
         found = _read_from(words, start)
         if found is None:
@@ -130,12 +146,52 @@ def _read_from(words: list[str], start: int) -> tuple[int, int, int, int, bool, 
     return day, month, year, position, corrected, padded
 
 
+_YEAR_END = re.compile(r"(19|20)\d\d[.,]?$")
+
+
 def place_words_of(tokens: list[str]) -> tuple[int, ...] | None:
     """The words before `ngày` in a date line whose date itself is unreadable
-    (`Bình Định, ngày tháng 9 năm 2023`: the day lost): the place is still there."""
-    for start, token in enumerate(tokens[:7]):
-        if start and _keyword(token, "ngay"):
+    (`Bình Định, ngày tháng 9 năm 2023`: the day lost, or written by hand and read as
+    `ngàycŠtháng`): the place is still there, closed by its comma."""
+    for start in range(1, min(len(tokens), 7)):
+        if tokens[start - 1].endswith(",") and fold(tokens[start]).startswith("ng"):
+            rest = tokens[start + 1 :]
+            if any(_YEAR_END.search(t) for t in rest[-2:]) or any(
+                _keyword(t, "thang") for t in rest
+            ):
+                return tuple(range(start))
+            return None
+    for start in range(1, min(len(tokens), 7)):
+        if _is_ngay(tokens, start):
             rest = tokens[start + 1 :]
             if any(_keyword(t, "thang") for t in rest) and any(_keyword(t, "nam") for t in rest):
                 return tuple(range(start))
     return None
+
+
+@dataclass(frozen=True)
+class MonthYear:
+    """The printed part of a date line whose day was not read (handwritten)."""
+
+    month: int | None
+    month_confidence: float
+    year: int | None
+    year_confidence: float
+
+
+def read_month_year(tokens: list[str], confidences: list[float]) -> MonthYear:
+    """`… tháng 5 năm 2021` of a date line, each with the OCR confidence (0–1) of its word.
+    Glued forms count (`tháng5`, `02/năm`); a letter for a digit (`1O`) is not trusted."""
+    pieces: list[tuple[str, float]] = []
+    for token, confidence in zip(tokens, confidences, strict=True):
+        for piece in re.split(r"[/\s]+|(?<=\D)(?=\d)|(?<=\d)(?=\D)", token):
+            if piece.strip(".,;:"):
+                pieces.append((piece.strip(".,;:"), confidence))
+    month, month_confidence, year, year_confidence = None, 0.0, None, 0.0
+    for i, (piece, _) in enumerate(pieces[:-1]):
+        after, confidence = pieces[i + 1]
+        if month is None and _keyword(piece, "thang") and after.isdigit() and len(after) <= 2:
+            month, month_confidence = int(after), confidence
+        if _keyword(piece, "nam") and after.isdigit() and len(after) == 4:
+            year, year_confidence = int(after), confidence
+    return MonthYear(month, month_confidence, year, year_confidence)

@@ -44,6 +44,11 @@ TYPE_ABBREVIATIONS: dict[str, str] = {
     "SY": "Bản sao y",
     "TrS": "Bản trích sao",
     "SL": "Bản sao lục",
+    # Legal normative documents (Luật Ban hành văn bản quy phạm pháp luật) head the
+    # same way: `THÔNG TƯ`, notation `08/2023/TT-BTC`.
+    "NĐ": "Nghị định",
+    "TT": "Thông tư",
+    "TTLT": "Thông tư liên tịch",
 }
 
 #: Type name → abbreviation.
@@ -100,7 +105,11 @@ class TypeHeading:
 
 def type_name_from_heading(heading: str) -> TypeHeading | None:
     """The type name for a heading such as `QUYẾT ĐỊNH`, tolerant of lost diacritics and a typo."""
-    key = " ".join(fold(heading).replace(":", " ").split())
+    # Ink of a stamp read as punctuation (`,DUYÉT ĐỊNH`) is not part of the heading.
+    key = " ".join(re.sub(r"[^\w\s]", " ", fold(heading)).split())
+    # Older and collective headings name the issuer after the type: `QUYẾT ĐỊNH CỦA ỦY BAN
+    # NHÂN DÂN TỈNH` (1999), `NGHỊ QUYẾT CỦA HỘI ĐỒNG QUẢN LÝ QUỸ …`.
+    key = key.split(" cua ")[0] if " cua " in key else key
     if not key or len(key) > 24:
         return None
     best, best_score = None, 0.0

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+from sohoa.metadata.dictionary import known as real_syllable
 from sohoa.metadata.syllables import is_syllable
 from sohoa.metadata.text import fold, nfc, title_vn
 
@@ -63,6 +64,22 @@ NAME_SYLLABLES: tuple[str, ...] = (
 )  # fmt: skip
 
 
+#: Ranks of the police and the army printed before a signer's name (`Trung tá Ngô Văn
+#: Công`, `Thiếu tướng …`): not part of the name (Phụ lục VI SignerInfo/FullName).
+RANKS: tuple[str, ...] = (
+    "Thiếu úy", "Trung úy", "Thượng úy", "Đại úy", "Thiếu tá", "Trung tá", "Thượng tá",
+    "Đại tá", "Thiếu tướng", "Trung tướng", "Thượng tướng", "Đại tướng",
+)  # fmt: skip
+_RANK_KEYS = frozenset(fold(r) for r in RANKS)
+
+
+def _without_rank(words: list[str]) -> list[str]:
+    """The words of a name line without the rank before the name."""
+    if len(words) > 2 and fold(" ".join(words[:2])) in _RANK_KEYS:
+        return words[2:]
+    return words
+
+
 @lru_cache(maxsize=1)
 def _families() -> dict[str, tuple[str, ...]]:
     table: dict[str, list[str]] = {}
@@ -94,6 +111,7 @@ def read_person_name(words: list[str]) -> NameReading | None:
     form is unambiguous); 2 to 5 syllables in all, title case.
     """
     words = [nfc(w).strip(".,;:") for w in words if w.strip(".,;:-_|")]
+    words = _without_rank(words)
     if not 2 <= len(words) <= 5:
         return None
     if any(not w.isalpha() for w in words):
@@ -122,9 +140,14 @@ def read_person_name(words: list[str]) -> NameReading | None:
         elif known and len(known) == 1 and is_syllable(word):
             out.append(known[0])  # diacritics restored: "Dung" is ambiguous, "Nguyen" is not
             score = min(score, 0.8)
-        elif is_syllable(word):
+        elif is_syllable(word) and known is None and real_syllable(word) is not False:
             out.append(word)  # a real syllable the lists do not hold: trust the OCR less
-            score = min(score, 0.75 if known is None else 0.6)
+            score = min(score, 0.75)
+        elif is_syllable(word):
+            # Folded, it is a name syllable (`Vịnh` → Vinh, Vĩnh) but not as read: a
+            # stacked mark misread, most likely. The name is not given.
+            out.append(word)
+            score = min(score, 0.45)
         else:
             return None
     return NameReading(" ".join(out), score)

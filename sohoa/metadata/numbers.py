@@ -55,8 +55,13 @@ def read_number(
     type_abbreviation: str | None,
     cong_van: bool,
     organ_abbreviations: Sequence[str] = (),
+    vouched_only: bool = False,
 ) -> NumberReading:
-    """Read number and notation; `type_abbreviation` is what the heading says the type part must be."""
+    """Read number and notation; `type_abbreviation` is what the heading says the type part must be.
+
+    `vouched_only`: the text comes from a reader without diacritics (`SGDDT`), so a part
+    is taken only as the grammar gives it back (the organ's initials `SGDĐT`), and a
+    further part with a D in it (Đ or D?) is not taken at all."""
     text = compact_number(tokens)
     if "/" in text:
         number_raw, notation_raw = text.split("/", 1)
@@ -68,7 +73,7 @@ def read_number(
     if not slash:
         number_evidence = 0.0  # where the number ends is a guess
     notation, notation_evidence, abbr, disagrees = _read_notation(
-        notation_raw, type_abbreviation, cong_van, organ_abbreviations
+        notation_raw, type_abbreviation, cong_van, organ_abbreviations, vouched_only
     )
     return NumberReading(number, number_evidence, notation, notation_evidence, abbr, disagrees)
 
@@ -106,6 +111,7 @@ def _read_notation(
     type_abbreviation: str | None,
     cong_van: bool,
     organ_abbreviations: Sequence[str],
+    vouched_only: bool = False,
 ) -> tuple[str | None, float, str | None, bool]:
     """(notation, evidence, type part, disagrees with the heading).
 
@@ -135,14 +141,20 @@ def _read_notation(
         elif type_abbreviation and near_symbol(first, type_abbreviation):
             abbr = type_abbreviation
             evidence.append(0.5)
+        elif type_abbreviation and options:
+            return None, 0.0, options[0], True
         elif type_abbreviation:
-            return None, 0.0, (options[0] if options else None), bool(options)
+            # No type part at all (`519/SNV-TCCC` on a Tờ trình): the notation is the
+            # organ's and its unit's alone, as a công văn's; the heading gives the type.
+            pieces.insert(0, first)
+            evidence.append(0.5)
         elif options and (first == options[0] or len(options) == 1):
             abbr = options[0]
             evidence.append(0.3 if first == abbr else 0.15)
         else:
             return None, 0.0, None, False
-        out.append(abbr)
+        if abbr is not None:
+            out.append(abbr)
     if not pieces:
         return None, 0.0, abbr, False
     for i, part in enumerate(pieces):
@@ -151,8 +163,12 @@ def _read_notation(
             return None, 0.0, abbr, False
         if i == 0:
             fixed, part_evidence = _organ_part(fixed, changed, organ_abbreviations)
+            if vouched_only and part_evidence < 0.65:
+                return None, 0.0, abbr, False
         else:
             part_evidence = 0.0 if changed else 0.3
+            if vouched_only and "D" in fixed.upper():
+                return None, 0.0, abbr, False
         evidence.append(part_evidence)
         out.append(fixed)
     notation = "-".join(out)
@@ -170,6 +186,9 @@ def _organ_part(part: str, changed: bool, options: Sequence[str]) -> tuple[str, 
         if same_symbol(option, part):
             return option, 0.65
     for option in options:
-        if len(option) >= 3 and near_symbol(option, part):
+        # One letter misread or one read twice (`CATT`), never one added: `ĐHTĐ` is a
+        # real code of its own, not `TĐHTĐ` (Trường Đại học Tây Đô) with a lost `T`.
+        fits = len(part) in (len(option), len(option) + 1)
+        if len(option) >= 3 and fits and near_symbol(option, part):
             return option, 0.4
     return part, 0.0 if changed else 0.2

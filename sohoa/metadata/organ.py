@@ -11,13 +11,22 @@ line above it, unless that line already names its own unit
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from sohoa.metadata.layout import Segment
-from sohoa.metadata.places import UNIT_WORDS, match_place
-from sohoa.metadata.text import fold, is_upper_text, strip_punct, upper_vn
-from sohoa.metadata.vocab import fix_upper_word, split_glued
+from sohoa.metadata.places import UNIT_WORDS, all_places, match_place
+from sohoa.metadata.text import DASHES, fold, is_upper_text, strip_punct, upper_vn
+from sohoa.metadata.vocab import (
+    ORGAN_PHRASES,
+    POSITIONS,
+    WordFix,
+    fix_upper_word,
+    organ_words_like,
+    split_glued,
+)
 
 #: Organ names that need a unit or a field after them to be complete.
 _INCOMPLETE = (
@@ -25,6 +34,8 @@ _INCOMPLETE = (
     "cuc", "chi cuc", "phong", "van phong", "toa an nhan dan", "vien kiem sat nhan dan",
     "trung tam", "thanh tra", "kho bac nha nuoc", "bao hiem xa hoi",
 )  # fmt: skip
+#: Units named only by what they are under their parent organ's line.
+_UNITS_OF_PARENT = frozenset({"van phong", "phong", "ban", "thanh tra", "trung tam"})
 _UNITS = tuple(sorted((fold(u) for u in UNIT_WORDS), key=len, reverse=True))
 
 
@@ -60,14 +71,39 @@ _KNOWN, _RESTORED, _AMBIGUOUS = 0.96, 0.9, 0.6
 
 def read_organ_line(segment: Segment) -> OrganLine | None:
     """Fix one upper-case header line word by word; None when it is not an organ line."""
-    words = [w for w in segment.words if strip_punct(w.text, _PUNCT + "-")]
-    if not words:
+    # A dash between two words is part of the name (`LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI`),
+    # and one that ends the line says the name goes on below; one before the name is not.
+    words = [
+        w
+        for i, w in enumerate(segment.words)
+        if strip_punct(w.text, _PUNCT + "-") or (i > 0 and _is_dash(w.text))
+    ]
+    if not words or _is_dash(words[0].text):
         return None
-    texts = [strip_punct(w.text, _PUNCT) for w in words]
-    texts = [t.lstrip("-") if len(t) > 1 else t for t in texts]
+    # Ink of a stamp over the organ block read as a word before the name (`TT” SỞ TƯ
+    # PHÁP`): read with no confidence and no word of the vocabulary, it is not the name's.
+    while (
+        len(words) > 1
+        and words[0].confidence < 10
+        and fix_upper_word(strip_punct(words[0].text, _PUNCT)).status == "unknown"
+    ):
+        words = words[1:]
+    texts: list[str] = []
+    confidences: list[float] = []
+    for word in words:
+        text = strip_punct(word.text, _PUNCT)
+        text = "-" if _is_dash(text) else text.lstrip("-")
+        # `ĐỘNG-` at the end of a line: the word, then the dash that joins the next line.
+        pieces = [text[:-1], "-"] if len(text) > 1 and _is_dash(text[-1]) else [text]
+        texts += pieces
+        confidences += [word.confidence / 100.0] * len(pieces)
     if not is_upper_text(" ".join(texts)):
         return None
-    return read_organ_words(texts, [w.confidence / 100.0 for w in words])
+    return read_organ_words(texts, confidences)
+
+
+def _is_dash(text: str) -> bool:
+    return bool(text) and all(c in DASHES for c in text)
 
 
 def _unglue(texts: Sequence[str], confs: Sequence[float]) -> tuple[list[str], list[float]]:
@@ -107,7 +143,16 @@ def read_organ_words(texts: Sequence[str], confs: Sequence[float]) -> OrganLine:
                 out.append(written)
                 i = len(texts)
             continue
+        if _is_dash(texts[i]):
+            out.append("-")
+            scores.append(max(confs[i], _KNOWN))
+            i += 1
+            continue
         fix = fix_upper_word(texts[i])
+        if i == 0:
+            fix = _organ_head(texts[i], fix)
+        if fix.status == "ambiguous":
+            fix = _in_context(texts[i], out[-1] if out else None, _next_word(texts, i))
         out.append(fix.word)
         scores.append(
             {
@@ -121,6 +166,56 @@ def read_organ_words(texts: Sequence[str], confs: Sequence[float]) -> OrganLine:
     return OrganLine(
         " ".join(out), min(scores, default=0.0), tuple(texts), tuple(confs), unit_start, has_unit
     )
+
+
+def _next_word(texts: Sequence[str], i: int) -> str | None:
+    if i + 1 >= len(texts):
+        return None
+    return fix_upper_word(texts[i + 1]).word
+
+
+@lru_cache(maxsize=1)
+def _phrases() -> frozenset[str]:
+    """Two-word runs of organ names, units and positions, upper case (`CÔNG AN`, `TỈNH ĐẮK`)."""
+    runs = set()
+    for phrase in ORGAN_PHRASES + UNIT_WORDS + POSITIONS + all_places():
+        words = upper_vn(phrase).replace(",", " ").split()
+        runs.update(f"{a} {b}" for a, b in itertools.pairwise(words))
+    return frozenset(runs)
+
+
+def _in_context(text: str, before: str | None, after: str | None) -> WordFix:
+    """A word whose folded form names several (`CONG`: CÔNG, CỘNG) is the one that makes a
+    run of an organ name with its neighbour (`CÔNG AN`); else it stays ambiguous."""
+    fix = fix_upper_word(text)
+    candidates = organ_words_like(text)
+    fits = [
+        c
+        for c in candidates
+        if (before and f"{before} {c}" in _phrases()) or (after and f"{c} {after}" in _phrases())
+    ]
+    if len(fits) == 1:
+        return WordFix(fits[0], "known" if fits[0] == upper_vn(text) else "restored")
+    return fix
+
+
+@lru_cache(maxsize=1)
+def _heads() -> dict[str, str]:
+    """Folded first word of an organ name → as printed (`PHONG` → `PHÒNG`)."""
+    table: dict[str, set[str]] = {}
+    for phrase in ORGAN_PHRASES:
+        head = upper_vn(phrase.split()[0])
+        table.setdefault(fold(head), set()).add(head)
+    return {k: next(iter(v)) for k, v in table.items() if len(v) == 1}
+
+
+def _organ_head(text: str, fix: WordFix) -> WordFix:
+    """An organ line starts with what an organ is (`PHÒNG`, `SỞ`, `BỘ`), never with a place
+    word that folds alike (`PHONG` of `Yên Phong`): the organ word wins at the start."""
+    head = _heads().get(fold(text))
+    if head is None or head == fix.word:
+        return fix
+    return WordFix(head, "known" if upper_vn(text) == head else "restored")
 
 
 def _unit_at(folded: Sequence[str], i: int) -> int:
@@ -141,11 +236,20 @@ def _ends_open(line: OrganLine) -> bool:
     return not line.has_unit and any(folded.endswith(" " + unit) for unit in _UNITS)
 
 
+def _ends_with_unit(line: OrganLine) -> bool:
+    folded = fold(line.text)
+    return any(folded.endswith(" " + unit) for unit in _UNITS)
+
+
 def _joins(upper: OrganLine, lower: OrganLine) -> OrganLine | None:
     """The two lines read as one name, when the grammar says they are one."""
     lower_key = fold(lower.text)
+    # `HỘI KHUYẾN HỌC TỈNH` / `HỘI ĐỒNG …`: the unit word waits for a place, and the next line
+    # starts a name of its own (an organ word, not a place): two organs, the parent first.
+    new_name = lower_key.split()[0] in _heads() and not lower.unit_start
+    open_end = _ends_open(upper) and not (new_name and _ends_with_unit(upper))
     continues = (
-        _ends_open(upper)
+        open_end
         or lower_key.startswith(("va ", "- ", "& "))
         or (lower.unit_start and not upper.has_unit)
     )
@@ -176,7 +280,9 @@ def split_organs(lines: Sequence[OrganLine]) -> Organs:
         index -= 1
     parent_lines = list(lines[: index + 1])
     organ_score = organ.score
-    if fold(organ.text) in _INCOMPLETE or _ends_open(organ):
+    # A unit of the parent organ is named by what it is (`BỘ TƯ PHÁP` / `VĂN PHÒNG`).
+    unit_of_parent = bool(parent_lines) and fold(organ.text) in _UNITS_OF_PARENT
+    if (fold(organ.text) in _INCOMPLETE or _ends_open(organ)) and not unit_of_parent:
         organ_score *= 0.5  # "ỦY BAN NHÂN DÂN" and nothing after it: a line was lost
     if not parent_lines:
         return Organs(organ.text, organ_score, None, organ_score)

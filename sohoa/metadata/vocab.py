@@ -41,7 +41,7 @@ ORGAN_PHRASES: tuple[str, ...] = (
     "Phòng Cảnh sát quản lý hành chính về trật tự xã hội", "Trường", "Bệnh viện",
     "Đảng ủy", "Ủy ban Mặt trận Tổ quốc Việt Nam", "Mặt trận Tổ quốc Việt Nam",
     "Đoàn Thanh niên Cộng sản Hồ Chí Minh", "Hội Liên hiệp Phụ nữ", "Hội Nông dân",
-    "Hội Cựu chiến binh", "Liên đoàn Lao động", "Ban Chỉ đạo", "Ban Quản lý dự án",
+    "Hội Cựu chiến binh", "Hội Khuyến học", "Quỹ Khuyến học", "Liên đoàn Lao động", "Ban Chỉ đạo", "Ban Quản lý dự án",
     "Ban Quản lý các khu công nghiệp", "Trung tâm Y tế", "Trung tâm Công nghệ thông tin",
     "Đài Phát thanh và Truyền hình", "Báo", "Ban Tiếp công dân", "Quốc hội",
     "Đoàn đại biểu Quốc hội", "Bộ", "Sở", "Ban", "Tổng", "Việt Nam", "Nhà nước",
@@ -100,6 +100,11 @@ def fix_upper_word(word: str) -> WordFix:
     if len(found) == 1:
         return WordFix(found[0], "restored")
     return WordFix(max(found, key=lambda w: similarity(w, upper)), "ambiguous")
+
+
+def organ_words_like(word: str) -> tuple[str, ...]:
+    """The vocabulary's upper-case words that fold like `word`."""
+    return _organ_words().get(fold(upper_vn(word)), ())
 
 
 def split_glued(word: str, most: int = 4) -> list[str] | None:

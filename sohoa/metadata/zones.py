@@ -164,6 +164,8 @@ def find_header(page: OcrPage, found: Sequence[Segment], column: Column) -> Head
         if s.top >= header_top and s.centre < split_x and s.right < split_x + s.height * 3
     ]
     number = next((s for s in left if is_number_line(s)), None)
+    if number is None:
+        left, number = _join_label(left)
     bottom_parts = [s.bottom for s in (number, date_segment, national, motto) if s is not None]
     bottom = max(bottom_parts) if bottom_parts else page.height * 0.18
     left = [s for s in left if s.top < bottom + 8 * _height(anchors, found)]
@@ -178,6 +180,24 @@ def find_header(page: OcrPage, found: Sequence[Segment], column: Column) -> Head
         split_x=split_x,
         bottom=bottom,
     )
+
+
+def _join_label(left: list[Segment]) -> tuple[list[Segment], Segment | None]:
+    """`Số:` alone, the notation `/UBND-VP` further right on its baseline: Tesseract lost the
+    handwritten number between them, and the gap split the line. Join them again."""
+    for label in left:
+        text = label.words[0].text
+        if len(label.words) != 1 or len(text) < 2 or not _NUMBER_LABEL.fullmatch(text):
+            continue
+        for rest in left:
+            gap = rest.left - label.right
+            same_line = abs(rest.middle - label.middle) < 0.6 * label.height
+            if rest is not label and same_line and 0 < gap < 10 * label.height:
+                joined = Segment(label.words + rest.words)
+                if is_number_line(joined):
+                    others = [s for s in left if s is not label and s is not rest]
+                    return sorted([*others, joined], key=lambda s: s.top), joined
+    return left, None
 
 
 def _height(anchors: Sequence[Segment], found: Sequence[Segment]) -> float:

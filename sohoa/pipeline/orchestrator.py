@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sohoa import preflight
+from sohoa.archive.dossiers import check_code, code_for, link
 from sohoa.archive.store import AlreadyArchived, Archive, document_id_for
 from sohoa.config import Settings
 from sohoa.errors import (
@@ -69,6 +70,8 @@ class _Job:
     pages: dict[int, OcrPage] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
     outcome: Outcome | None = None
+    twin_of: _Job | None = None
+    """An earlier input of the batch with the same bytes: this one follows its outcome."""
 
     @property
     def complete(self) -> bool:
@@ -105,19 +108,30 @@ class Ingestor:
         *,
         keep_intermediates: Path | None = None,
         page_function: PageFunction | None = None,
+        dossier: str | None = None,
+        warm: bool = False,
     ) -> None:
         """Check everything a batch needs besides its inputs, before any page is read.
 
         Raises ConfigError (exit 4) or an EnvironmentProblem (exit 5): a wrong
         language, a level without a TSA, an unusable identity, a TSA that does not
-        answer, a full disk. `page_function` replaces the workers' `process_page` (tests).
+        answer, a full disk, a replica that cannot be written. `page_function` replaces
+        the workers' `process_page` (tests). `dossier`: the mã hồ sơ of every document
+        of the batch (else each one's QR code or name, `archive/dossiers.py`).
+        `warm`: start the OCR workers now and keep them for every `ingest` call (the
+        watched inbox); else each call starts and stops its own.
         """
         self.settings = settings
         self.page_function = page_function
+        self.dossier = check_code(dossier) if dossier else None
         tessdata = preflight.ocr_languages(settings)
         self.level = preflight.signing_level(settings)
         preflight.free_space(settings.archive)
-        self.archive = Archive(settings.archive, create=True)
+        preflight.replica(settings)
+        # The pipeline uses the archive through `seams.RecordStore` only.
+        self.archive = Archive(
+            settings.archive, create=True, replica=settings.replica, station=settings.station
+        )
         try:
             self.identity: SigningIdentity = load_identity(settings, self.archive.root)
             self.trust_roots = trust_roots_for(settings, self.archive.root)
@@ -130,8 +144,14 @@ class Ingestor:
             tessdata=settings.tessdata or tessdata,
             keep_intermediates=keep_intermediates,
         )
+        self.pool: PagePool | None = None
+        if warm:
+            self.pool = PagePool(settings.jobs, self.options, page_function)
+            self.pool.start()
 
     def close(self) -> None:
+        if self.pool is not None:
+            self.pool.close()
         self.identity.close()
         self.archive.close()
 
@@ -156,7 +176,9 @@ class Ingestor:
             if not _stops_the_batch(exc):
                 raise
             stop = exc
-        work = [j for j in jobs if j.outcome is None and j.document is not None]
+        work = [
+            j for j in jobs if j.outcome is None and j.document is not None and j.twin_of is None
+        ]
         pages_total = sum(j.document.page_count for j in work if j.document)
         state = {"pages": 0, "docs": len(jobs) - len(work)}
 
@@ -172,7 +194,7 @@ class Ingestor:
             tasks = (
                 (job.position, ref) for job in work if job.document for ref in job.document.pages
             )
-            pool = PagePool(self.settings.jobs, self.options, self.page_function)
+            pool = self.pool or PagePool(self.settings.jobs, self.options, self.page_function)
             results = pool.run(tasks)
             try:
                 for result in results:
@@ -191,12 +213,18 @@ class Ingestor:
                         job.pages.clear()
                         state["docs"] += 1
                         report(job.source.path.name)
-                    while next_to_emit < len(jobs) and jobs[next_to_emit].outcome is not None:
+                    while next_to_emit < len(jobs):
+                        if jobs[next_to_emit].twin_of is not None:
+                            self._follow_twin(jobs[next_to_emit], move_rejected)
+                        if jobs[next_to_emit].outcome is None:
+                            break
                         yield jobs[next_to_emit].outcome  # type: ignore[misc]
                         next_to_emit += 1
             finally:
                 results.close()  # stops the workers, also when the batch stops early
         for job in jobs[next_to_emit:]:
+            if job.twin_of is not None and stop is None:
+                self._follow_twin(job, move_rejected)
             if job.outcome is None:
                 reason = stop.message if stop is not None else "not processed"
                 job.outcome = Untouched(job.source.path, f"{reason}; left as it was for a re-run")
@@ -211,7 +239,7 @@ class Ingestor:
             source = job.source
             if source.refusal is not None:
                 reason = f"{source.path}: {source.refusal}"
-                self.archive.quarantine(source.path, reason, copy=False)
+                self.archive.quarantine(source.path, reason, copy=False, station=source.station)
                 job.outcome = Quarantined(source.path, reason, None)
                 continue
             try:
@@ -224,12 +252,9 @@ class Ingestor:
             sha = job.document.sha256
             existing = self.archive.find(sha)
             if existing is not None:
-                job.outcome = Duplicate(source.path, existing.document_id, existing.pdf)
-            elif sha in seen:  # the same input twice in one batch
-                document_id = document_id_for(sha)
-                job.outcome = Duplicate(
-                    source.path, document_id, self.archive.object_dir(document_id) / "document.pdf"
-                )
+                job.outcome = self._duplicate(source, existing.document_id, existing.pdf)
+            elif sha in seen:  # the same input twice in one batch: it follows the first
+                job.twin_of = seen[sha]
             else:
                 seen[sha] = job
 
@@ -243,7 +268,15 @@ class Ingestor:
 
     def _quarantine(self, job: _Job, reason: str, move: bool) -> Quarantined:
         files = job.document.files if job.document is not None else ()
-        kept = self.archive.quarantine(job.source.path, reason, files=files, move=move)
+        source = job.source
+        kept = self.archive.quarantine(
+            source.path,
+            reason,
+            files=files,
+            move=move,
+            station=source.station,
+            attempt=source.attempt,
+        )
         return Quarantined(source=job.source.path, reason=reason, quarantine_path=kept)
 
     def _finish(self, job: _Job, move_rejected: bool) -> Outcome:
@@ -254,12 +287,38 @@ class Ingestor:
         try:
             record = self.finish_document(job.document, pages)
         except AlreadyArchived as done:
-            return Duplicate(job.source.path, done.record.document_id, done.record.pdf)
+            return self._duplicate(job.source, done.record.document_id, done.record.pdf)
         except SohoaError as exc:
             if _stops_the_batch(exc):
                 raise
             return self._quarantine(job, str(exc), move_rejected)
         return Archived(source=job.source.path, record=record, rule=job.source.rule)
+
+    def _duplicate(self, source: Source, document_id: str, pdf: Path) -> Duplicate:
+        """Log the duplicate; link the archived document to the dossier this input names."""
+        self.archive.log(
+            "duplicate", document_id, {"source": str(source.path)}, station=source.station
+        )
+        found = code_for(self.dossier, (), source.path, self.settings.dossier_pattern)
+        if found is not None:
+            link(self.archive, found[0], [document_id], origin=found[1])
+        return Duplicate(source.path, document_id, pdf)
+
+    def _follow_twin(self, job: _Job, move_rejected: bool) -> None:
+        """The second copy of an input in one batch gets the first one's fate, once known:
+        a duplicate of what was archived, or refused for the same reason."""
+        assert job.twin_of is not None
+        first = job.twin_of.outcome
+        if job.outcome is not None or first is None:
+            return
+        if isinstance(first, Archived):
+            record = first.record
+            job.outcome = self._duplicate(job.source, record.document_id, record.pdf)
+        elif isinstance(first, Duplicate):
+            job.outcome = self._duplicate(job.source, first.document_id, first.pdf)
+        elif isinstance(first, Quarantined):
+            reason = f"{job.source.path}: same bytes as {first.source}, refused: {first.reason}"
+            job.outcome = self._quarantine(job, reason, move_rejected)
 
     def finish_document(self, document: ScannedDocument, pages: Sequence[OcrPage]) -> ArchiveRecord:
         """The parent's part for one document: extract → PDF/A → sign → verify → store.
@@ -297,6 +356,7 @@ class Ingestor:
                     f"{document.source}: the signed PDF did not verify: {verdict.status}"
                 )
             warnings = sorted({w for p in pages for w in p.warnings})
+            codes = [code for page in pages for code in page.codes]
             return self.archive.store(
                 document,
                 pages,
@@ -304,6 +364,9 @@ class Ingestor:
                 signed,
                 review_confidence=self.settings.review_confidence,
                 extra={"warnings": warnings},
+                dossier=code_for(
+                    self.dossier, codes, document.source, self.settings.dossier_pattern
+                ),
             )
         except OSError as exc:
             raise disk_error(exc, self.archive.root) or PdfError(

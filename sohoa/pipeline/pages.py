@@ -15,10 +15,12 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from sohoa.metadata.handwriting import read_field_lines
 from sohoa.models import CleanPage, EncodedImage, LoadedPage, OcrPage, OcrWord, PageRef
 from sohoa.ocr.engine import OcrEngine, words_to_text
 from sohoa.ocr.recover import recover, reread_wide_words
 from sohoa.pipeline.cleanup import clean_page
+from sohoa.pipeline.codes import read_codes
 from sohoa.pipeline.ink import ink_boxes
 from sohoa.pipeline.resolution import content_dpi
 from sohoa.scanners.loader import load_page
@@ -113,7 +115,7 @@ def process_page(ref: PageRef, engine: OcrEngine, options: PageOptions) -> OcrPa
     width, height = page_size(clean)
     upright = clean.archival.size[::-1] if clean.rotation in (90, 270) else clean.archival.size
     dpi, warnings = _resolution(ref, loaded, words, upright)
-    return OcrPage(
+    page = OcrPage(
         index=ref.index,
         source=ref.path,
         width=width,
@@ -131,7 +133,16 @@ def process_page(ref: PageRef, engine: OcrEngine, options: PageOptions) -> OcrPa
         blank=clean.blank,
         review=tuple(review),
         ink_boxes=_ink_of_first_page(clean, (width, height)),
+        codes=read_codes(clean.ocr_image),
     )
+    # The số and the day are often handwritten, the signer's name under the seal: their
+    # lines are read again (issue 10).
+    if not page.words:
+        return page
+    page_image = clean.ocr_image
+    if clean.ocr_scale != 1.0:  # the word boxes are at the page's own scale
+        page_image = page_image.resize((width, height), Image.Resampling.BOX)
+    return dataclasses.replace(page, field_lines=read_field_lines(page_image, page))
 
 
 def page_size(clean: CleanPage) -> tuple[int, int]:

@@ -8,6 +8,12 @@ that page, a fresh worker takes its place, and the batch goes on.
 
 Pages are fed lazily: at most one page per worker is in flight, so a batch of
 thousands of pages runs in bounded memory.
+
+A pool is started per batch (`sohoa ingest`), or kept warm across batches with
+`start()`/`close()` (the watched inbox: workers and models are loaded once).
+Workers ignore SIGINT and SIGTERM: a Ctrl-C or a service stop reaches the whole
+process group, and a worker dying of it would fail its page as if the page were
+bad. The parent decides when they stop; they also stop when the parent is gone.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing as mp
 import os
+import signal
 import time
 import traceback
 from collections import deque
@@ -53,6 +60,8 @@ def _worker_main(
 ) -> None:
     # One OpenMP thread: parallelism comes from processes (DESIGN.md pitfalls).
     os.environ["OMP_THREAD_LIMIT"] = "1"
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     from sohoa.ocr.engine import TesseractEngine
     from sohoa.pipeline.pages import process_page
 
@@ -148,6 +157,30 @@ class PagePool:
         # spawn: workers start clean, with no threads or locks inherited from
         # the parent (rich's progress bar runs a thread).
         self._ctx = mp.get_context("spawn")
+        self._warm: list[_Worker] | None = None
+        self._next_id = 0
+
+    def _spawn(self) -> _Worker:
+        return _Worker(self._ctx, self.options, self.page_function)
+
+    def start(self) -> None:
+        """Start the workers now and keep them across `run` calls, until `close`."""
+        if self._warm is None:
+            self._warm = [self._spawn() for _ in range(self.jobs)]
+
+    def close(self) -> None:
+        """Stop the workers of a warm pool (each finishes its page first)."""
+        workers, self._warm = self._warm or [], None
+        for worker in workers:
+            if not worker.conn.closed:
+                worker.stop()
+
+    def __enter__(self) -> PagePool:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def run(self, tasks: Iterable[tuple[Any, PageRef]]) -> Iterator[PageResult]:
         """Yield a PageResult for every task, in completion order.
@@ -157,8 +190,10 @@ class PagePool:
         """
         pending = iter(tasks)
         retry: deque[tuple[int, Any, PageRef]] = deque()  # pages of a dead worker's queue
-        workers = [_Worker(self._ctx, self.options, self.page_function) for _ in range(self.jobs)]
-        next_id = 0
+        warm = self._warm is not None
+        workers = (
+            self._warm if self._warm is not None else [self._spawn() for _ in range(self.jobs)]
+        )
         exhausted = False
         try:
             while True:
@@ -174,8 +209,9 @@ class PagePool:
                         except StopIteration:
                             exhausted = True
                             break
-                        worker.send((next_id, key, ref))
-                        next_id += 1
+                        # Ids never repeat across runs of a warm pool.
+                        worker.send((self._next_id, key, ref))
+                        self._next_id += 1
                 if exhausted and not retry and not any(w.tasks for w in workers):
                     return
                 ready = wait([w.conn for w in workers], timeout=5.0)
@@ -191,13 +227,20 @@ class PagePool:
                         )
                         worker.kill()
                     if worker.conn.closed:
-                        workers[index] = _Worker(self._ctx, self.options, self.page_function)
+                        workers[index] = self._spawn()
                     if result is not None:
                         yield result
         finally:
-            for worker in workers:
-                if not worker.conn.closed:
-                    worker.stop()
+            for index, worker in enumerate(workers):
+                if not warm:
+                    if not worker.conn.closed:
+                        worker.stop()
+                elif worker.tasks or worker.conn.closed:
+                    # A run left early (the batch stopped) leaves pages in flight: their
+                    # worker is replaced, so that no later run receives a page of this one.
+                    if not worker.conn.closed:
+                        worker.kill()
+                    workers[index] = self._spawn()
 
     def _receive(
         self, worker: _Worker, retry: deque[tuple[int, Any, PageRef]]
@@ -207,6 +250,8 @@ class PagePool:
         except (EOFError, OSError):
             code = worker.process.exitcode
             worker.kill()
+            if not worker.tasks and worker.ready:
+                return None  # an idle worker of a warm pool died: the caller replaces it
             if not worker.tasks:
                 raise SohoaError(f"an OCR worker died while starting (exit code {code})") from None
             how = (

@@ -52,6 +52,10 @@ class Source:
     """Why this is one document, in words (shown with the outcome)."""
     refusal: str | None = None
     """Why the entry is refused before anything is opened (a FIFO, a symbolic link)."""
+    station: str | None = None
+    """The scanner station it came from (a first-level folder of the watched inbox)."""
+    attempt: int | None = None
+    """Which try of the watched inbox this is (said in a quarantine reason)."""
 
 
 def natural_key(name: str) -> list[int | str]:

@@ -24,8 +24,36 @@ EXTENSIONS: dict[SourceKind, tuple[str, ...]] = {
 }
 SUPPORTED_EXTENSIONS: frozenset[str] = frozenset(e for exts in EXTENSIONS.values() for e in exts)
 
-#: Files a scanner or an OS leaves beside page images; skipped in page folders.
-IGNORED_NAMES: frozenset[str] = frozenset({"thumbs.db", ".ds_store", "desktop.ini"})
+#: Files and folders an OS or a file server leaves beside scans (thumbnail caches,
+#: Synology's @eaDir, recycle bins): never inputs.
+IGNORED_NAMES: frozenset[str] = frozenset(
+    {
+        "thumbs.db",
+        "ehthumbs.db",
+        ".ds_store",
+        "desktop.ini",
+        "@eadir",
+        "#recycle",
+        "$recycle.bin",
+        "system volume information",
+        "lost+found",
+    }
+)
+#: Names of files still being written by a browser, a copy tool, a scanner or an
+#: office program (they are renamed when complete): `.part`, `.crdownload`, WinSCP's
+#: `.filepart`, uTorrent's `.!ut`, `.$$$`, editors' `~` backups and Office's `~$` owner files.
+TEMPORARY_SUFFIXES = (
+    ".part",
+    ".partial",
+    ".tmp",
+    ".temp",
+    ".crdownload",
+    ".download",
+    ".filepart",
+    ".!ut",
+    ".$$$",
+    "~",
+)
 
 SUPPORTED_HINT = "sohoa reads JPEG, PNG, TIFF and PDF scans"
 
@@ -48,9 +76,9 @@ def is_candidate(path: Path) -> bool:
     """Whether a file looks like something a scanner would drop (by name only)."""
     name = path.name
     return (
-        not name.startswith(".")
+        not name.startswith((".", "~$"))
         and name.lower() not in IGNORED_NAMES
-        and not name.endswith((".part", ".tmp", ".crdownload", "~"))
+        and not name.lower().endswith(TEMPORARY_SUFFIXES)
     )
 
 

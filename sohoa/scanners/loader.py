@@ -8,6 +8,7 @@ than there are workers.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
 import subprocess
@@ -36,7 +37,9 @@ MAX_PAPER_INCHES = 47.0
 
 # Truncated images must fail loudly, never decode to a half-grey page.
 ImageFile.LOAD_TRUNCATED_IMAGES = False
-Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+# Pillow's own bomb check fires when the header is read, with a message in its words;
+# every page's declared size is checked against MAX_PIXELS before decoding instead.
+Image.MAX_IMAGE_PIXELS = None
 
 
 def _count_frames(path: Path, kind: SourceKind) -> int:
@@ -99,6 +102,13 @@ def open_document(source: Source | Path) -> ScannedDocument:
     A bare folder path is taken as one document of all its images (the library's
     call; the CLI groups a folder's images by their names first, see `discover`).
     """
+    document = _open(source)
+    if isinstance(source, Source) and source.station is not None:
+        document = dataclasses.replace(document, station=source.station)
+    return document
+
+
+def _open(source: Source | Path) -> ScannedDocument:
     if isinstance(source, Path):
         path = source
         files: tuple[Path, ...] = ()

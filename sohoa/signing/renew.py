@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import io
 import logging
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -31,7 +32,7 @@ from pyhanko_certvalidator import ValidationContext
 from sohoa.archive.fsutil import atomic_write
 from sohoa.errors import InputError, SigningError
 from sohoa.signing.levels import signature_timestamp_token
-from sohoa.signing.sign import UrllibTimeStamper
+from sohoa.signing.sign import UrllibTimeStamper, signing_failure
 from sohoa.signing.signer import SigningIdentity
 
 log = logging.getLogger(__name__)
@@ -165,14 +166,12 @@ def renew_file(
             reader, context, in_place=False, output=out
         )
     except Exception as exc:
-        raise SigningError(
-            f"{path}: renewing the archive time-stamp failed: {type(exc).__name__}: {exc}",
-            hint="check the TSA and the OCSP/CRL services are reachable",
-        ) from exc
+        # an unreachable TSA or OCSP/CRL service is the environment's fault (exit 5)
+        raise signing_failure(exc, path, "B-LTA") from exc
     # keep the original bytes as the prefix: an incremental update, never a rewrite
     result = out.getvalue()
     if not result.startswith(data):
         raise SigningError(f"{path}: renewal did not produce an incremental update; file kept.")
-    atomic_write(path, result)
+    atomic_write(path, result, stat.S_IMODE(path.stat().st_mode))  # stays read-only
     log.info("%s: archive time-stamp renewed", path)
     return True

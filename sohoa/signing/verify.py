@@ -1,91 +1,74 @@
 """Verify the signatures of a signed PDF: one verdict per signature, never an exception.
 
 An auditor (thanh tra, lưu trữ) asks of each signature: is it intact, who
-signed, is the signer trusted, when was it signed (claimed and time-stamped),
-was the file changed afterwards, and which PAdES level does it meet. The
-answers are a `FileVerdict` with a `SignatureVerdict` per signature and a
-`TimestampVerdict` per document time-stamp; `to_json()` is the stable form for
-scripts (DESIGN.md, JSON contract), `report.render_html` the printable one.
+signed, does the signer chain to an anchor the auditor configured (which
+one, configured where), when was it signed (claimed and time-stamped), was
+the file changed afterwards beyond what the signature allows, and which
+PAdES level does it meet. The answers are a `FileVerdict` with a
+`SignatureVerdict` per signature and a `TimestampVerdict` per document
+time-stamp; `to_json()` is the stable form for scripts (DESIGN.md, JSON
+contract), `report.render_html` the printable one.
 
 Exit codes (DESIGN.md):
   0  every signature intact and trusted;
-  1  a signature broken (hash or signature value wrong, certificate revoked),
-     or the file changed after signing: a later revision that is not only DSS
-     updates and document time-stamps;
+  1  a signature broken (hash or signature value wrong, unreadable CMS or
+     signature dictionary, unsupported format, certificate revoked), or the
+     file changed after signing beyond what the signature allows
+     (`changes.review_signature`);
   2  integrity holds but trust or revocation status cannot be established
-     (unknown root, missing/expired revocation data, untrusted time-stamp);
-  3  bad input: not a PDF, unreadable, no signature.
+     (no configured anchor, missing/expired revocation data, untrusted TSA);
+  3  bad input: not a PDF, a password needed, no signature at all.
 
-Validation engine: signatures with a time-stamp (signature time-stamp or a
-later document time-stamp) go through pyHanko's AdES long-term validation
-(ETSI EN 319 102-1 §5.6.3), which validates at the best proven signing time
-with the DSS contents and the document time-stamp chain as evidence. A B-B
-signature has no proof of time, so it is validated at the validation time
-with pyHanko's classic validator (AdES "with time" would only say
-SIG_CONSTRAINTS_FAILURE). Revocation is checked when a certificate declares
-where to find it (CRL distribution point / OCSP URL); without network
-(`allow_fetching=False`, the default) only data embedded in the file counts.
+Every signature field is reported whatever its SubFilter, and a signature
+pyHanko cannot read is reported unreadable beside the others, never hiding
+them. Times are Vietnam time (+07:00), as the report is read in Vietnam.
 """
 
 from __future__ import annotations
 
 import asyncio
-import dataclasses
+import hashlib
+import io
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from asn1crypto import x509
+from pyhanko.pdf_utils.crypt import AuthStatus
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.ades.report import AdESFailure, AdESPassed, AdESStatus, AdESSubIndic
-from pyhanko.sign.diff_analysis import DEFAULT_DIFF_POLICY, ModificationLevel
-from pyhanko.sign.diff_analysis.policy_api import SuspiciousModification
-from pyhanko.sign.validation import (
-    async_validate_pdf_signature,
-    async_validate_pdf_timestamp,
-)
-from pyhanko.sign.validation.ades import ades_lta_validation, ades_with_time_validation
+from pyhanko.sign.ades.report import AdESFailure, AdESPassed, AdESStatus
+from pyhanko.sign.fields import enumerate_sig_fields
 from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
-from pyhanko.sign.validation.policy_decl import (
-    CertificateFetchingRule,
-    LocalKnowledge,
-    PdfSignatureValidationSpec,
-    RevinfoOnlineFetchingRule,
-    RevocationInfoGatheringSpec,
-    SignatureValidationSpec,
-)
-from pyhanko.sign.validation.settings import KeyUsageConstraints
 from pyhanko.sign.validation.status import (
     PdfSignatureStatus,
     SignatureCoverageLevel,
     TimestampSignatureStatus,
 )
-from pyhanko_certvalidator import ValidationContext
-from pyhanko_certvalidator.context import CertValidationPolicySpec
-from pyhanko_certvalidator.ltv.types import ValidationTimingInfo
-from pyhanko_certvalidator.policy_decl import (
-    CertRevTrustPolicy,
-    RevocationCheckingPolicy,
-    RevocationCheckingRule,
-)
-from pyhanko_certvalidator.registry import SimpleTrustManager
-from pyhanko_certvalidator.revinfo.archival import CRLContainer, OCSPContainer
 
 from sohoa.errors import ExitCode
-from sohoa.signing.levels import DssContent, LevelReport, declares_revinfo, detect_level
-from sohoa.signing.signer import SIGNING_KEY_USAGES
+from sohoa.signing.changes import RevisionChange, review_signature
+from sohoa.signing.levels import DssContent, LevelReport, detect_level, read_dss_at
+from sohoa.signing.ltv import declares_revinfo
+from sohoa.signing.trust import TrustAnchor, TrustStore, fingerprint, is_test_certificate
+from sohoa.signing.validation import (
+    DETACHED_SUBFILTERS,
+    SHA1_SUBFILTER,
+    Checked,
+    Evidence,
+    check_detached,
+    check_doc_timestamp,
+    check_enveloped,
+    cms_encoding_problem,
+    holds_over_der,
+)
+from sohoa.vntime import VIETNAM, iso
 
 log = logging.getLogger(__name__)
 
-# Check revocation when the certificate declares where (RFC 5280 CRL DP / AIA
-# OCSP) and fail when that data cannot be had: "hard-fail" in certvalidator's
-# words. A demo certificate declares none, a CA-issued one always does.
-REVOCATION_POLICY = RevocationCheckingPolicy(
-    RevocationCheckingRule.CHECK_IF_DECLARED, RevocationCheckingRule.CHECK_IF_DECLARED
-)
+DOC_TS_SUBFILTER = "/ETSI.RFC3161"
 
 #: How bad each outcome is, to combine several: a broken signature outweighs an
 #: unsigned file, which outweighs an unverifiable one (exit codes are not ordered).
@@ -102,8 +85,8 @@ def worst(codes: Sequence[ExitCode]) -> ExitCode:
     return max(codes, key=lambda c: SEVERITY.get(c, 3), default=ExitCode.OK)
 
 
-#: Modification levels that only keep signatures alive (DSS, document time-stamps).
-HARMLESS = (ModificationLevel.NONE, ModificationLevel.LTA_UPDATES)
+#: ISO 8601 in Vietnam time (+07:00), to the second; a naive time is read as Vietnam time.
+vietnam_time = iso
 
 
 # --------------------------------------------------------------------------- values
@@ -117,6 +100,9 @@ class CertInfo:
     """Serial number in hex, as CAs print it."""
     not_before: str
     not_after: str
+    sha256: str
+    test: bool
+    """A DEMO or test certificate (its names say so): no legal value."""
 
     @classmethod
     def of(cls, cert: x509.Certificate) -> CertInfo:
@@ -124,8 +110,10 @@ class CertInfo:
             subject=cert.subject.human_friendly,
             issuer=cert.issuer.human_friendly,
             serial=format(cert.serial_number, "x"),
-            not_before=_iso(cert.not_valid_before),
-            not_after=_iso(cert.not_valid_after),
+            not_before=vietnam_time(cert.not_valid_before) or "",
+            not_after=vietnam_time(cert.not_valid_after) or "",
+            sha256=fingerprint(cert),
+            test=is_test_certificate(cert),
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -135,6 +123,8 @@ class CertInfo:
             "serial": self.serial,
             "not_before": self.not_before,
             "not_after": self.not_after,
+            "sha256": self.sha256,
+            "test": self.test,
         }
 
 
@@ -157,21 +147,6 @@ class TimestampInfo:
 
 
 @dataclass(frozen=True)
-class LaterRevision:
-    """A revision appended after a signature, and whether it is harmless."""
-
-    revision: int
-    """1-based, as a reader counts versions of the file."""
-    adds: tuple[str, ...]
-    """What it adds: "dss", "document-timestamp", "signature", "other-changes"."""
-    harmless: bool
-    """True when it only adds DSS data and/or document time-stamps."""
-
-    def to_json(self) -> dict[str, Any]:
-        return {"revision": self.revision, "adds": list(self.adds), "harmless": self.harmless}
-
-
-@dataclass(frozen=True)
 class SignatureVerdict:
     """Everything an auditor asks about one signature."""
 
@@ -180,21 +155,28 @@ class SignatureVerdict:
     status: str
     """"valid", "broken", "modified" (changed after signing) or "indeterminate"."""
     message: str
-    signer: CertInfo | None
-    signing_time_claimed: str | None
-    timestamp: TimestampInfo | None
-    intact: bool
-    trusted: bool
-    trust_problem: str | None
-    revocation: str
+    subfilter: str | None = None
+    signer: CertInfo | None = None
+    signing_time_claimed: str | None = None
+    timestamp: TimestampInfo | None = None
+    intact: bool = False
+    trusted: bool = False
+    trust_problem: str | None = None
+    anchor: TrustAnchor | None = None
+    """The configured anchor the signer's chain ended in."""
+    demo: bool = False
+    """Signed with a DEMO or test identity: no legal value, even when it verifies."""
+    revocation: str = "unknown"
     """"good", "revoked", "unknown" (needed but missing) or "not-declared"."""
-    coverage: str
+    coverage: str = "partial"
     """"entire-file", "entire-revision" (revisions were added) or "partial"."""
-    later_revisions: tuple[LaterRevision, ...]
-    modification_level: str | None
-    level: str | None
-    level_report: LevelReport
-    ades_indication: str | None
+    permissions: str | None = None
+    """DocMDP of a certification signature: "no-changes", "form-filling", "annotations"."""
+    later_revisions: tuple[RevisionChange, ...] = ()
+    modification_level: str | None = None
+    level: str | None = None
+    level_report: LevelReport = field(default_factory=lambda: LevelReport(None))
+    ades_indication: str | None = None
     """ETSI EN 319 102-1 indication/sub-indication, e.g. "PASSED/OK"."""
 
     def to_json(self) -> dict[str, Any]:
@@ -203,14 +185,18 @@ class SignatureVerdict:
             "status": self.status,
             "exit_code": int(self.exit_code),
             "message": self.message,
+            "subfilter": self.subfilter,
             "signer": self.signer.to_json() if self.signer else None,
             "signing_time_claimed": self.signing_time_claimed,
             "timestamp": self.timestamp.to_json() if self.timestamp else None,
             "intact": self.intact,
             "trusted": self.trusted,
             "trust_problem": self.trust_problem,
+            "trust_anchor": self.anchor.to_json() if self.anchor else None,
+            "demo": self.demo,
             "revocation": self.revocation,
             "coverage": self.coverage,
+            "permissions": self.permissions,
             "later_revisions": [r.to_json() for r in self.later_revisions],
             "modification_level": self.modification_level,
             "level": self.level,
@@ -229,15 +215,42 @@ class TimestampVerdict:
     timestamp: TimestampInfo
     coverage: str
     message: str
+    anchor: TrustAnchor | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
             "field": self.field_name,
             "status": self.status,
             "exit_code": int(self.exit_code),
+            "time": self.timestamp.time,
             "timestamp": self.timestamp.to_json(),
             "coverage": self.coverage,
             "message": self.message,
+            "trust_anchor": self.anchor.to_json() if self.anchor else None,
+        }
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    """What the archive knows of a file (Nghị định 30/2020 Phụ lục VI names in comments)."""
+
+    document_id: str
+    type_name: str | None = None  # TypeName
+    code: str | None = None  # CodeNumber/CodeNotation, "151/QĐ-STC"
+    issued_date: str | None = None  # IssuedDate
+    organ_name: str | None = None  # OrganName
+    subject: str | None = None  # Subject (trích yếu)
+    archive: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "document_id": self.document_id,
+            "type_name": self.type_name,
+            "code": self.code,
+            "issued_date": self.issued_date,
+            "organ_name": self.organ_name,
+            "subject": self.subject,
+            "archive": self.archive,
         }
 
 
@@ -254,29 +267,49 @@ class FileVerdict:
     document_timestamps: tuple[TimestampVerdict, ...] = ()
     validated_at: str = ""
     revisions: int = 0
+    sha256: str | None = None
+    pages: int | None = None
+    document: DocumentInfo | None = None
+    trust: tuple[TrustAnchor, ...] = ()
+    """The anchors this file was checked against."""
+
+    @property
+    def message(self) -> str:
+        """One line for the whole file: its error, else the worst signature's message."""
+        if self.error:
+            return self.error
+        items = [(s.exit_code, s.message) for s in self.signatures] + [
+            (t.exit_code, t.message) for t in self.document_timestamps
+        ]
+        if not items:
+            return self.status
+        code = worst([c for c, _ in items])
+        return next(m for c, m in items if c == code)
+
+    def with_document(self, document: DocumentInfo | None) -> FileVerdict:
+        from dataclasses import replace
+
+        return replace(self, document=document)
 
     def to_json(self) -> dict[str, Any]:
         return {
             "file": str(self.file),
             "status": self.status,
             "exit_code": int(self.exit_code),
+            "message": self.message,
             "error": self.error,
             "validated_at": self.validated_at,
             "revisions": self.revisions,
+            "sha256": self.sha256,
+            "pages": self.pages,
+            "document": self.document.to_json() if self.document else None,
+            "trust_anchors": [a.to_json() for a in self.trust],
             "signatures": [s.to_json() for s in self.signatures],
             "document_timestamps": [t.to_json() for t in self.document_timestamps],
         }
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def _iso(when: datetime | None) -> str | None:
-    if when is None:
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return when.astimezone(UTC).replace(microsecond=0).isoformat()
 
 
 def _coverage_name(coverage: SignatureCoverageLevel | None) -> str:
@@ -290,174 +323,29 @@ def _coverage_name(coverage: SignatureCoverageLevel | None) -> str:
 def _ts_info(status: TimestampSignatureStatus | None) -> TimestampInfo | None:
     if status is None:
         return None
+    tsa = None
+    try:
+        tsa = CertInfo.of(status.signing_cert) if status.signing_cert is not None else None
+    except Exception:
+        tsa = None
     return TimestampInfo(
-        time=_iso(status.timestamp),
-        tsa=CertInfo.of(status.signing_cert) if status.signing_cert is not None else None,
+        time=vietnam_time(status.timestamp),
+        tsa=tsa,
         intact=bool(status.intact and status.valid),
         trusted=bool(status.trusted),
     )
 
 
-def _dss_knowledge(dss: DssContent | None) -> dict[str, list[Any]]:
-    if dss is None:
-        return {"other_certs": [], "ocsps": [], "crls": []}
-    return {"other_certs": list(dss.certs), "ocsps": list(dss.ocsps), "crls": list(dss.crls)}
-
-
-def _diff_level(reader: PdfFileReader, old: int, new: int) -> ModificationLevel:
+def _anchor_of(status: Any, store: TrustStore) -> TrustAnchor | None:
+    """The configured anchor a validated chain ended in (None when it did not chain)."""
+    path = getattr(status, "validation_path", None)
+    if path is None or not getattr(status, "trusted", False):
+        return None
     try:
-        return DEFAULT_DIFF_POLICY.apply(
-            old=reader.get_historical_resolver(old),
-            new=reader.get_historical_resolver(new),
-        ).modification_level
-    except SuspiciousModification:
-        return ModificationLevel.OTHER
-    except Exception:  # a revision pyHanko cannot even compare is not harmless
-        return ModificationLevel.OTHER
-
-
-def _later_revisions(
-    reader: PdfFileReader,
-    signed_revision: int,
-    all_sigs: list[EmbeddedPdfSignature],
-    dss: dict[int, DssContent | None],
-) -> tuple[LaterRevision, ...]:
-    """Classify each revision appended after `signed_revision`.
-
-    Each revision is compared with the *signed* revision, as pyHanko's diff
-    policy does (comparing neighbours instead flags pyHanko's own renewal:
-    it rewrites the VRI entry of the previous time-stamp, which the DSS rule
-    only accepts as an addition relative to the signed state). A revision
-    after one that already broke the comparison is judged against its
-    predecessor, so only the revisions that changed something are blamed.
-    """
-    from sohoa.signing.levels import read_dss_at
-
-    out = []
-    total = reader.xrefs.total_revisions
-    previous_ok = True
-    for rev in range(signed_revision + 1, total):
-        adds: list[str] = []
-        for s in all_sigs:
-            if s.signed_revision == rev:
-                adds.append(
-                    "document-timestamp" if s.sig_object_type == "/DocTimeStamp" else "signature"
-                )
-        for r in (rev - 1, rev):
-            if r not in dss:
-                dss[r] = read_dss_at(reader, r)
-        if dss[rev] is not None and dss[rev] != dss[rev - 1]:
-            adds.insert(0, "dss")
-        cumulative = _diff_level(reader, signed_revision, rev)
-        if cumulative in HARMLESS or previous_ok:
-            level = cumulative
-        else:
-            level = _diff_level(reader, rev - 1, rev)
-        previous_ok = cumulative in HARMLESS
-        # DESIGN.md: only DSS updates and document time-stamps are harmless; a
-        # second signature is form filling to pyHanko but a change to us.
-        harmless = level in HARMLESS and "signature" not in adds
-        if not harmless and "signature" not in adds:
-            adds.append("other-changes")
-        out.append(LaterRevision(revision=rev + 1, adds=tuple(adds), harmless=harmless))
-    return tuple(out)
-
-
-def _local_knowledge(
-    dss: DssContent | None, at: datetime | None, embedded: Sequence[x509.Certificate] = ()
-) -> LocalKnowledge:
-    """What the file's final DSS holds, with proof of existence *now* when validating now.
-
-    pyHanko's AdES-LTA validation always runs the past-signature validation,
-    which needs a proof of existence (POE) for every certificate and OCSP/CRL
-    it uses. A B-LT file has no document time-stamp to give one, yet the data
-    plainly exists at the moment we hold the file (EN 319 102-1 §5.6.2.4: the
-    validation time is a POE for everything present); without saying so a
-    perfectly good B-LT signature came out NO_POE. For a validation "as of" a
-    past date we know no such thing, so no POE is claimed then.
-    """
-    ocsps = [c for r in dss.ocsps for c in _ocsp_containers(r)] if dss else []
-    crls = [CRLContainer(crl_data=c) for c in dss.crls] if dss else []
-    certs = (list(dss.certs) if dss else []) + list(embedded)
-    knowledge = LocalKnowledge(known_certs=certs, known_ocsps=ocsps, known_crls=crls)
-    if at is not None:
-        return knowledge
-    now = datetime.now(UTC)
-    return dataclasses.replace(knowledge, known_poes=list(knowledge.assert_existence_known_at(now)))
-
-
-def _embedded_certs(sig: EmbeddedPdfSignature) -> list[x509.Certificate]:
-    """Certificates carried in the CMS and in its signature time-stamp token."""
-    from sohoa.signing.levels import signature_timestamp_token
-
-    certs = [c.chosen for c in sig.signed_data["certificates"] or () if c.name == "certificate"]
-    token = signature_timestamp_token(sig.signer_info)
-    if token is not None:
-        certs += [
-            c.chosen for c in token["content"]["certificates"] or () if c.name == "certificate"
-        ]
-    return certs
-
-
-def _ocsp_containers(resp: Any) -> list[OCSPContainer]:
-    try:
-        return list(OCSPContainer.load_multi(resp))
-    except Exception:  # a malformed response counts for nothing
-        return []
-
-
-def _trust_spec(
-    trust_roots: Sequence[x509.Certificate],
-    allow_fetching: bool,
-    dss: DssContent | None,
-    at: datetime | None,
-    embedded: Sequence[x509.Certificate] = (),
-) -> PdfSignatureValidationSpec:
-    fetching = (
-        RevinfoOnlineFetchingRule.NO_HISTORICAL_FETCH
-        if allow_fetching
-        else RevinfoOnlineFetchingRule.LOCAL_ONLY
-    )
-    return PdfSignatureValidationSpec(
-        SignatureValidationSpec(
-            cert_validation_policy=CertValidationPolicySpec(
-                trust_manager=SimpleTrustManager.build(trust_roots=list(trust_roots)),
-                revinfo_policy=CertRevTrustPolicy(REVOCATION_POLICY),
-            ),
-            revinfo_gathering_policy=RevocationInfoGatheringSpec(
-                online_fetching_rule=fetching,
-                certificate_fetching_rule=(
-                    CertificateFetchingRule.FOLLOW_ONLINE_RULE
-                    if allow_fetching
-                    else CertificateFetchingRule.NEVER_FETCH
-                ),
-            ),
-            local_knowledge=_local_knowledge(dss, at, embedded),
-            key_usage_settings=_key_usage(),
-        ),
-        diff_policy=DEFAULT_DIFF_POLICY,
-    )
-
-
-def _key_usage() -> KeyUsageConstraints:
-    # Either bit allows signing a document (RFC 5280 §4.2.1.3); pyHanko's
-    # default demands nonRepudiation alone.
-    return KeyUsageConstraints(key_usage=set(SIGNING_KEY_USAGES), match_all_key_usages=False)
-
-
-def _classic_context(
-    trust_roots: Sequence[x509.Certificate],
-    at: datetime | None,
-    allow_fetching: bool,
-    dss: DssContent | None,
-) -> ValidationContext:
-    return ValidationContext(
-        trust_roots=list(trust_roots),
-        moment=at,
-        allow_fetching=allow_fetching,
-        revocation_mode="hard-fail",
-        **_dss_knowledge(dss),
-    )
+        cert = getattr(path.trust_anchor.authority, "certificate", None)
+    except Exception:
+        return None
+    return store.anchor_for(cert)
 
 
 def _revocation_state(status: PdfSignatureStatus | None, trusted: bool) -> str:
@@ -466,128 +354,207 @@ def _revocation_state(status: PdfSignatureStatus | None, trusted: bool) -> str:
     if status.revoked:
         return "revoked"
     path = status.validation_path
-    certs = []
-    if path is not None:
-        certs = [c for c in path.iter_certs(include_root=False)]
-    else:
+    certs = list(path.iter_certs(include_root=False)) if path is not None else []
+    if not certs and status.signing_cert is not None:
         certs = [status.signing_cert]
     if not any(declares_revinfo(c) for c in certs):
         return "not-declared"
     return "good" if trusted else "unknown"
 
 
-# --------------------------------------------------------------------------- core
+def _subfilter(sig: EmbeddedPdfSignature) -> str:
+    try:
+        return str(sig.sig_object.get("/SubFilter", ""))
+    except Exception:
+        return ""
+
+
+def _is_doc_timestamp(sig: EmbeddedPdfSignature) -> bool:
+    # Some writers leave /Type at /Sig on a document time-stamp: the SubFilter decides.
+    return sig.sig_object_type == "/DocTimeStamp" or _subfilter(sig) == DOC_TS_SUBFILTER
+
+
+def _permissions(sig: EmbeddedPdfSignature) -> str | None:
+    try:
+        perm = sig.docmdp_level
+    except Exception:
+        return "unreadable"
+    if perm is None:
+        return None
+    return {1: "no-changes", 2: "form-filling", 3: "annotations"}.get(perm.value, str(perm.value))
+
+
+@dataclass
+class _FileContext:
+    """What every signature of one file shares while it is verified."""
+
+    reader: PdfFileReader
+    all_sigs: list[EmbeddedPdfSignature]
+    doc_ts: list[EmbeddedPdfSignature]
+    store: TrustStore
+    at: datetime | None
+    allow_fetching: bool
+    dss: dict[int, DssContent | None] = field(default_factory=dict)
+
+    def dss_at(self, rev: int) -> DssContent | None:
+        if rev not in self.dss:
+            self.dss[rev] = read_dss_at(self.reader, rev)
+        return self.dss[rev]
+
+    def dss_changed(self, rev: int) -> bool:
+        now = self.dss_at(rev)
+        return now is not None and now != (self.dss_at(rev - 1) if rev > 0 else None)
+
+    def signed_in(self, rev: int) -> list[str]:
+        return [
+            "document-timestamp" if _is_doc_timestamp(s) else "signature"
+            for s in self.all_sigs
+            if s.signed_revision == rev
+        ]
+
+    @property
+    def last(self) -> int:
+        return self.reader.xrefs.total_revisions - 1
+
+    def evidence(self) -> Evidence:
+        return Evidence(
+            self.store.certificates, self.at, self.allow_fetching, self.dss_at(self.last)
+        )
+
+
+# --------------------------------------------------------------------------- signatures
+
+
+def _unreadable(name: str, reason: str) -> SignatureVerdict:
+    return SignatureVerdict(
+        field_name=name,
+        exit_code=ExitCode.FAILED,
+        status="broken",
+        message=f"the signature cannot be read: {reason}",
+    )
+
+
+async def _check(sig: EmbeddedPdfSignature, ctx: _FileContext, subfilter: str) -> Checked:
+    """Run the pyHanko validator that fits this signature's format."""
+    try:
+        enveloped = sig.signed_data["encap_content_info"]["content"].native is not None
+    except Exception:
+        enveloped = False
+    if subfilter == SHA1_SUBFILTER or (enveloped and subfilter in DETACHED_SUBFILTERS):
+        return await check_enveloped(sig, ctx.evidence(), subfilter)
+    from sohoa.signing.levels import signature_timestamp_token
+
+    # Long-term validation needs a proof of time: a later document time-stamp,
+    # or a signature time-stamp with validation data after it. A B-B signature
+    # followed by someone else's DSS update is still judged now, classically.
+    with_time = signature_timestamp_token(sig.signer_info) is not None
+    later_ts = any(t.signed_revision > sig.signed_revision for t in ctx.doc_ts)
+    later_dss = any(ctx.dss_at(r) is not None for r in range(sig.signed_revision + 1, ctx.last + 1))
+    return await check_detached(
+        sig, ctx.evidence(), long_term=later_ts or (with_time and later_dss), with_time=with_time
+    )
 
 
 async def _verify_signature(
-    reader: PdfFileReader,
-    sig: EmbeddedPdfSignature,
-    all_sigs: list[EmbeddedPdfSignature],
-    doc_ts: list[EmbeddedPdfSignature],
-    dss: dict[int, DssContent | None],
-    trust_roots: Sequence[x509.Certificate],
-    at: datetime | None,
-    allow_fetching: bool,
+    sig: EmbeddedPdfSignature, ctx: _FileContext, broken_ts: set[int]
 ) -> SignatureVerdict:
-    level_report = detect_level(reader, sig, doc_ts, dss)
-    final_dss = dss.get(reader.xrefs.total_revisions - 1)
-    signer: CertInfo | None = None
+    name = sig.field_name
+    subfilter = _subfilter(sig)
+    signer = claimed = None
     try:
         signer = CertInfo.of(sig.signer_cert)
-    except Exception:
+    except Exception:  # the signer's certificate is not in the CMS
         signer = None
-    claimed = None
     try:
-        claimed = _iso(sig.self_reported_timestamp)
+        claimed = vietnam_time(sig.self_reported_timestamp)
     except Exception:
         claimed = None
-
-    checks = level_report.checks
-    long_term = checks.get("dss_validation_data") or checks.get(
-        "document_timestamp_after_signature"
-    )
-    with_time = checks.get("signature_timestamp")
-    status: PdfSignatureStatus | None = None
-    indication: AdESSubIndic | None = None
-    failure: str | None = None
-    timing = (
-        ValidationTimingInfo(at, at, point_in_time_validation=True)
-        if at is not None
-        else ValidationTimingInfo.now()
-    )
-    spec = _trust_spec(trust_roots, allow_fetching, final_dss, at, _embedded_certs(sig))
+    base = dict(field_name=name, subfilter=subfilter or None, signer=signer)
+    base["signing_time_claimed"] = claimed
+    if subfilter not in (*DETACHED_SUBFILTERS, SHA1_SUBFILTER):
+        return SignatureVerdict(
+            exit_code=ExitCode.FAILED,
+            status="broken",
+            message=f"SubFilter {subfilter or '(none)'} is not supported: the signature cannot "
+            "be checked",
+            **base,
+        )
+    problem = cms_encoding_problem(sig.pkcs7_content)
+    if problem is not None:
+        return SignatureVerdict(exit_code=ExitCode.FAILED, status="broken", message=problem, **base)
+    if signer is None:
+        return SignatureVerdict(
+            exit_code=ExitCode.FAILED,
+            status="broken",
+            message="the signer's certificate is not in the signature: it cannot be checked",
+            **base,
+        )
     try:
-        if long_term:
-            # DSS and/or document time-stamps: EN 319 102-1 §5.6.3 (LTA)
-            result = await ades_lta_validation(sig, spec, timing_info=timing)
-            status = result.api_status
-            indication = result.ades_subindic
-            failure = result.failure_msg
-        elif with_time:
-            # B-T: EN 319 102-1 §5.5 (signature with time). The LTA process
-            # would also demand past-validation evidence that only a DSS holds.
-            sig.compute_integrity_info(diff_policy=DEFAULT_DIFF_POLICY)
-            result = await ades_with_time_validation(
-                sig.signed_data,
-                validation_spec=spec.signature_validation_spec,
-                timing_info=timing,
-                raw_digest=sig.compute_digest(),
-                extra_status_kwargs=sig.summarise_integrity_info(),
-                status_cls=PdfSignatureStatus,
-            )
-            status = result.api_status
-            indication = result.ades_subindic
-            failure = result.failure_msg
-        else:
-            status = await async_validate_pdf_signature(
-                sig,
-                signer_validation_context=_classic_context(
-                    trust_roots, at, allow_fetching, final_dss
-                ),
-                key_usage_settings=_key_usage(),
-            )
-    except Exception as exc:  # a malformed CMS must give a verdict, not a traceback
-        log.debug("validation of %s raised", sig.field_name, exc_info=True)
-        failure = f"{type(exc).__name__}: {exc}"
+        later = review_signature(ctx.reader, sig, ctx.signed_in, ctx.dss_changed)
+    except Exception as exc:  # the signed bytes cannot even be digested
+        log.debug("integrity of %s raised", name, exc_info=True)
+        return SignatureVerdict(
+            exit_code=ExitCode.FAILED,
+            status="broken",
+            message=f"the signed bytes cannot be read ({type(exc).__name__}: {exc})",
+            **base,
+        )
+    checked = await _check(sig, ctx, subfilter)
+    status, indication = checked.status, checked.indication
 
     if status is not None:
-        # pyHanko checks the hash and the signature value apart; both must hold
-        intact = bool(status.intact and status.valid)
+        intact = bool(status.intact and status.valid) and checked.content_matches
         trusted = bool(status.trusted) and intact
         trust_problem = status.trust_problem_indic.name if status.trust_problem_indic else None
-        coverage = _coverage_name(status.coverage)
-        mod = status.modification_level
         timestamp = _ts_info(status.timestamp_validity)
     else:
         intact = trusted = False
         trust_problem = None
-        coverage = "partial"
-        mod = None
         timestamp = None
     if indication is not None and indication.status is not AdESStatus.PASSED:
         trusted = False
         trust_problem = trust_problem or indication.name
-    if indication is not None and indication == AdESFailure.HASH_FAILURE:
+    if indication == AdESFailure.HASH_FAILURE:
         intact = False
-
-    later = _later_revisions(reader, sig.signed_revision, all_sigs, dss)
-    unchanged = coverage in ("entire-file", "entire-revision") and all(r.harmless for r in later)
+    # (malformed INTEGERs anywhere in the CMS were refused before, by cms_encoding_problem)
+    not_der = False
+    if intact and not holds_over_der(sig.signer_info, sig.signer_cert):
+        intact, trusted, not_der = False, False, True
+    integrity = sig.summarise_integrity_info()
+    coverage = _coverage_name(integrity["coverage"])
+    changed_ok = bool(integrity["docmdp_ok"]) and coverage != "partial"
+    diff = integrity["diff_result"]
+    mod = getattr(diff, "modification_level", None)
     revocation = _revocation_state(status, trusted)
     timestamp_ok = timestamp is None or (timestamp.intact and timestamp.trusted)
+    anchor = _anchor_of(status, ctx.store) if trusted else None
+    demo = bool(signer.test or (anchor is not None and anchor.demo))
 
     if not intact:
         code, state = ExitCode.FAILED, "broken"
         message = "the signed bytes or the signature value do not match: the signature is broken"
-        if failure and status is None:
-            message = f"the signature cannot be read: {failure}"
-    elif not unchanged:
+        if not_der:
+            message = (
+                "the signature value does not verify over the DER encoding of its signed "
+                "attributes (RFC 5652 §5.4): the signer wrote them out of DER order"
+            )
+        elif not checked.content_matches and status is not None:
+            message = "the content inside the signature is not the signed bytes of the file"
+        elif checked.failure and status is None:
+            message = f"the signature cannot be read: {checked.failure}"
+    elif not changed_ok:
         code, state = ExitCode.FAILED, "modified"
-        bad = [r.revision for r in later if not r.harmless]
-        message = (
-            f"the file was changed after signing (revision {', '.join(map(str, bad))})"
-            if bad
-            else "the signature does not cover its revision"
-        )
+        bad = [r for r in later if not r.allowed]
+        if bad:
+            first = bad[0]
+            message = (
+                f"the file was changed after signing (revision "
+                f"{', '.join(str(r.revision) for r in bad)}): {first.reason or first.level}"
+            )
+        elif integrity["coverage"] == SignatureCoverageLevel.UNCLEAR:
+            message = "the byte range is not a standard one (overlapping or out of order)"
+        else:
+            message = "the signature does not cover its whole revision"
     elif revocation == "revoked" or indication == AdESFailure.REVOKED:
         code, state = ExitCode.FAILED, "broken"
         revocation = "revoked"
@@ -600,24 +567,38 @@ async def _verify_signature(
         message = "intact and trusted"
     else:
         code, state = ExitCode.INDETERMINATE, "indeterminate"
-        why = trust_problem or ("time-stamp not trusted" if not timestamp_ok else "untrusted")
+        why = trust_problem or ("time-stamp not trusted" if not timestamp_ok else None)
+        if why is None and not trusted:
+            why = "the signer does not chain to a configured trust anchor"
         message = f"intact, but trust or revocation cannot be established ({why})"
-        if failure and indication is not None:
-            message += f": {failure}"
+        if checked.failure and indication is not None:
+            message += f": {checked.failure}"
 
+    try:
+        level_report = detect_level(
+            ctx.reader,
+            sig,
+            ctx.doc_ts,
+            ctx.dss,
+            signature_timestamp_ok=None if timestamp is None else timestamp.intact,
+            broken_doc_timestamps=broken_ts,
+            anchors=frozenset(c.sha256 for c in ctx.store.certificates),
+        )
+    except Exception as exc:
+        level_report = LevelReport(None, {}, (f"level cannot be read ({type(exc).__name__})",))
     return SignatureVerdict(
-        field_name=sig.field_name,
         exit_code=code,
         status=state,
         message=message,
-        signer=signer,
-        signing_time_claimed=claimed,
         timestamp=timestamp,
         intact=intact,
         trusted=trusted,
         trust_problem=trust_problem,
+        anchor=anchor,
+        demo=demo,
         revocation=revocation,
         coverage=coverage,
+        permissions=_permissions(sig),
         later_revisions=later,
         modification_level=mod.name.lower().replace("_", "-") if mod is not None else None,
         level=level_report.level,
@@ -625,103 +606,137 @@ async def _verify_signature(
         ades_indication=(
             f"{indication.status.name}/{indication.name}" if indication is not None else None
         ),
+        **base,
     )
 
 
-async def _verify_doc_timestamp(
-    sig: EmbeddedPdfSignature,
-    trust_roots: Sequence[x509.Certificate],
-    at: datetime | None,
-    allow_fetching: bool,
-    dss: DssContent | None,
-) -> TimestampVerdict:
+async def _verify_doc_timestamp(sig: EmbeddedPdfSignature, ctx: _FileContext) -> TimestampVerdict:
+    name = sig.field_name
+    problem = cms_encoding_problem(sig.pkcs7_content)
+    if problem is not None:
+        info = TimestampInfo(time=None, tsa=None, intact=False, trusted=False)
+        return TimestampVerdict(name, ExitCode.FAILED, "broken", info, "partial", problem)
     try:
-        status = await async_validate_pdf_timestamp(
-            sig,
-            validation_context=_classic_context(trust_roots, at, allow_fetching, dss),
-        )
+        status = await check_doc_timestamp(sig, ctx.evidence())
     except Exception as exc:
         info = TimestampInfo(time=None, tsa=None, intact=False, trusted=False)
         return TimestampVerdict(
-            sig.field_name, ExitCode.FAILED, "broken", info, "partial", f"unreadable: {exc}"
+            name, ExitCode.FAILED, "broken", info, "partial", f"unreadable: {exc}"
         )
-    info = TimestampInfo(
-        time=_iso(status.timestamp),
-        tsa=CertInfo.of(status.signing_cert),
-        intact=bool(status.intact and status.valid),
-        trusted=bool(status.trusted),
-    )
+    info = _ts_info(status) or TimestampInfo(None, None, False, False)
     coverage = _coverage_name(status.coverage)
+    anchor = _anchor_of(status, ctx.store)
     if not info.intact:
         return TimestampVerdict(
-            sig.field_name, ExitCode.FAILED, "broken", info, coverage, "time-stamp broken"
+            name, ExitCode.FAILED, "broken", info, coverage, "time-stamp broken"
         )
     if coverage == "partial":
         return TimestampVerdict(
-            sig.field_name, ExitCode.FAILED, "modified", info, coverage, "nonstandard coverage"
+            name, ExitCode.FAILED, "modified", info, coverage, "nonstandard coverage"
         )
     if not info.trusted:
         return TimestampVerdict(
-            sig.field_name,
+            name,
             ExitCode.INDETERMINATE,
             "indeterminate",
             info,
             coverage,
             "the TSA is not trusted, or its revocation status is unknown",
         )
-    return TimestampVerdict(sig.field_name, ExitCode.OK, "valid", info, coverage, "valid")
+    return TimestampVerdict(name, ExitCode.OK, "valid", info, coverage, "valid", anchor)
 
 
-def _bad_input(path: Path, error: str, now: str) -> FileVerdict:
+# --------------------------------------------------------------------------- files
+
+
+def _bad_input(path: Path, error: str, now: str, **extra: Any) -> FileVerdict:
     return FileVerdict(
-        file=path, exit_code=ExitCode.BAD_INPUT, status="bad-input", error=error, validated_at=now
+        file=path,
+        exit_code=ExitCode.BAD_INPUT,
+        status="bad-input",
+        error=error,
+        validated_at=now,
+        **extra,
     )
+
+
+class _NeedsPassword(Exception):
+    pass
+
+
+def _open(data: bytes) -> PdfFileReader:
+    """A reader over `data`, decrypted when it opens without a password."""
+    reader = PdfFileReader(io.BytesIO(data), strict=False)
+    # ISO 32000 §7.6.4: a document with an empty user password opens for anyone.
+    if reader.encrypted and reader.decrypt(b"").status == AuthStatus.FAILED:
+        raise _NeedsPassword
+    return reader
+
+
+def _page_count(reader: PdfFileReader) -> int | None:
+    try:
+        return int(reader.root["/Pages"]["/Count"])
+    except Exception:
+        return None
+
+
+def _signature_fields(reader: PdfFileReader) -> list[tuple[str, Any]]:
+    return [(name, sig_field) for name, _value, sig_field in enumerate_sig_fields(reader, True)]
 
 
 async def _verify(
     path: Path,
     data: bytes,
-    trust_roots: Sequence[x509.Certificate],
+    store: TrustStore,
     at: datetime | None,
     allow_fetching: bool,
     now: str,
 ) -> FileVerdict:
-    import io
-
+    digest = hashlib.sha256(data).hexdigest()
+    common: dict[str, Any] = {"sha256": digest, "trust": store.anchors}
+    has_signature_bytes = b"/ByteRange" in data
     try:
-        reader = PdfFileReader(io.BytesIO(data), strict=False)
-        all_sigs = list(reader.embedded_signatures)
+        reader = _open(data)
+        fields = _signature_fields(reader)
+    except _NeedsPassword:
+        return _bad_input(path, "the PDF is encrypted and needs a password to open", now, **common)
     except Exception as exc:
-        if b"/ByteRange" in data or b"/ETSI.CAdES" in data or b"/adbe.pkcs7" in data:
-            # a signature is there but cannot even be parsed: that is a
-            # broken signature, not a file that was never signed
+        reason = f"{type(exc).__name__}: {exc}"
+        if has_signature_bytes:
+            # a signature is there but the file around it cannot be parsed:
+            # that is a broken signature, not a file that was never signed
             return FileVerdict(
                 file=path,
                 exit_code=ExitCode.FAILED,
                 status="invalid",
-                error=f"a signature is present but unreadable ({type(exc).__name__}: {exc})",
+                error=f"a signature is present but the file is unreadable ({reason})",
                 validated_at=now,
+                **common,
             )
-        return _bad_input(path, f"unreadable PDF ({type(exc).__name__}: {exc})", now)
-    regular = [s for s in all_sigs if s.sig_object_type != "/DocTimeStamp"]
-    doc_ts = [s for s in all_sigs if s.sig_object_type == "/DocTimeStamp"]
-    if not regular:
-        return _bad_input(path, "the file has no signature", now)
-    dss: dict[int, DssContent | None] = {}
-    from sohoa.signing.levels import read_dss_at
-
-    last = reader.xrefs.total_revisions - 1
-    dss[last] = read_dss_at(reader, last)
-    verdicts = []
-    for sig in regular:
-        verdicts.append(
-            await _verify_signature(
-                reader, sig, all_sigs, doc_ts, dss, trust_roots, at, allow_fetching
-            )
-        )
-    ts_verdicts = [
-        await _verify_doc_timestamp(ts, trust_roots, at, allow_fetching, dss[last]) for ts in doc_ts
-    ]
+        return _bad_input(path, f"unreadable PDF ({reason})", now, **common)
+    common["pages"] = _page_count(reader)
+    common["revisions"] = reader.xrefs.total_revisions
+    sigs: list[EmbeddedPdfSignature] = []
+    unreadable: list[SignatureVerdict] = []
+    for name, sig_field in fields:
+        try:
+            sigs.append(EmbeddedPdfSignature(reader, sig_field, name))
+        except Exception as exc:
+            log.debug("signature %s unreadable", name, exc_info=True)
+            unreadable.append(_unreadable(name, f"{type(exc).__name__}: {exc}".strip(": ")))
+    sigs.sort(key=lambda s: s.signed_revision)
+    doc_ts = [s for s in sigs if _is_doc_timestamp(s)]
+    regular = [s for s in sigs if not _is_doc_timestamp(s)]
+    if not sigs and not unreadable:
+        return _bad_input(path, "the file has no signature", now, **common)
+    ctx = _FileContext(reader, sigs, doc_ts, store, at, allow_fetching)
+    ts_verdicts = [await _verify_doc_timestamp(ts, ctx) for ts in doc_ts]
+    broken_ts = {
+        ts.signed_revision
+        for ts, v in zip(doc_ts, ts_verdicts, strict=True)
+        if not v.timestamp.intact or v.coverage == "partial"
+    }
+    verdicts = [await _verify_signature(sig, ctx, broken_ts) for sig in regular] + unreadable
     code = worst([v.exit_code for v in verdicts] + [t.exit_code for t in ts_verdicts])
     status = {ExitCode.OK: "valid", ExitCode.FAILED: "invalid"}.get(code, "indeterminate")
     return FileVerdict(
@@ -732,34 +747,45 @@ async def _verify(
         signatures=tuple(verdicts),
         document_timestamps=tuple(ts_verdicts),
         validated_at=now,
-        revisions=reader.xrefs.total_revisions,
+        **common,
     )
 
 
 def verify_file(
     path: Path,
     *,
-    trust_roots: Sequence[x509.Certificate] = (),
+    trust_roots: TrustStore | Sequence[x509.Certificate | TrustAnchor] = (),
     at: datetime | None = None,
     allow_fetching: bool = False,
 ) -> FileVerdict:
     """Verify every signature of `path`; returns a verdict, never raises for a bad file.
 
-    `trust_roots`: asn1crypto certificates trusted as anchors (see
-    `identity.trust_roots_for`). `at`: validate as of that past moment.
-    `allow_fetching`: fetch missing OCSP/CRL data online (off by default:
-    an audit should judge the file as it is).
+    `trust_roots`: the anchors (a `trust.TrustStore`, or certificates given
+    by the caller). `at`: validate as of that past moment (a naive time is
+    Vietnam time). `allow_fetching`: fetch missing OCSP/CRL data online (off
+    by default: an audit judges the file as it is).
     """
+    store = trust_roots if isinstance(trust_roots, TrustStore) else TrustStore.of(trust_roots)
     if at is not None and at.tzinfo is None:
-        at = at.replace(tzinfo=UTC)
-    now = _iso(at or datetime.now(UTC)) or ""
+        at = at.replace(tzinfo=VIETNAM)
+    now = vietnam_time(at or datetime.now(VIETNAM)) or ""
     try:
         data = path.read_bytes()
     except OSError as exc:
         return _bad_input(path, f"cannot read: {exc.strerror}", now)
-    if data.lstrip()[:5] != b"%PDF-":
-        return _bad_input(path, "not a PDF file", now)
-    return asyncio.run(_verify(path, data, tuple(trust_roots), at, allow_fetching, now))
+    # ISO 32000-1 §7.5.2: readers accept the header within the first 1024 bytes.
+    if b"%PDF-" not in data[:1024]:
+        return _bad_input(path, "not a PDF file", now, sha256=hashlib.sha256(data).hexdigest())
+    try:
+        return asyncio.run(_verify(path, data, store, at, allow_fetching, now))
+    except RecursionError:
+        return FileVerdict(
+            file=path,
+            exit_code=ExitCode.FAILED,
+            status="invalid",
+            error="the file's object structure loops on itself: it cannot be verified",
+            validated_at=now,
+        )
 
 
 def exit_code_for(verdicts: Sequence[FileVerdict]) -> ExitCode:
@@ -770,12 +796,14 @@ def exit_code_for(verdicts: Sequence[FileVerdict]) -> ExitCode:
 
 
 __all__ = [
+    "VIETNAM",
     "CertInfo",
+    "DocumentInfo",
     "FileVerdict",
-    "LaterRevision",
     "SignatureVerdict",
     "TimestampInfo",
     "TimestampVerdict",
     "exit_code_for",
     "verify_file",
+    "vietnam_time",
 ]

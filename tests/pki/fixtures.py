@@ -45,6 +45,8 @@ KEY_LABELS = (
     "interm-ocsp",
     "tsa",
     "tsa-short",
+    "tsa-ca",
+    "tsa-deep",
     "signer",
     "signer-expired",
     "signer-revoked",
