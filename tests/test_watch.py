@@ -171,6 +171,24 @@ def test_taken_and_settled_inputs_are_not_offered_again(tmp_path: Path) -> None:
     assert list(_due(scanner)) == ["b.jpg"]
 
 
+def test_an_input_given_back_is_watched_again_at_once(tmp_path: Path) -> None:
+    clock = Clock()
+    scan = tmp_path / "quay-1" / "a.jpg"
+    _jpeg(scan)
+    scanner = InboxScanner(tmp_path, clock=clock)
+    scanner.scan()
+    scanner.take(scan)
+    old = time.time() - 3600
+    os.utime(scan.parent, (old, old))  # its folder will not be listed again
+    scanner.scan()
+    assert scanner.watching() == 0
+    scanner.release(scan)  # e.g. it changed after it was queued
+    assert scanner.watching() == 1
+    clock.tick(2)
+    scanner.scan()
+    assert list(_due(scanner)) == ["a.jpg"]
+
+
 def test_a_new_file_in_an_unchanged_folder_listing_is_seen_on_the_next_pass(tmp_path: Path) -> None:
     station = tmp_path / "quay-1"
     station.mkdir()
