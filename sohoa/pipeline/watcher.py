@@ -46,7 +46,7 @@ from types import FrameType
 from typing import Any
 
 from sohoa import preflight
-from sohoa.archive.fsutil import bounded_name, file_kind
+from sohoa.archive.fsutil import bounded_name, file_kind, sha256_file
 from sohoa.archive.jobs import Job, JobQueue
 from sohoa.archive.store import ArchiveRecord
 from sohoa.config import Settings
@@ -59,12 +59,12 @@ from sohoa.scanners.discover import Source
 from sohoa.scanners.formats import IGNORED_NAMES
 from sohoa.scanners.inbox import READY_MARKER, Entry, InboxScanner, fingerprint
 from sohoa.scanners.inbox_lock import InboxLock
-from sohoa.scanners.loader import open_document
+from sohoa.scanners.loader import document_sha256, open_document
 
 #: A full pass (every folder listed, every file stat'ed) at least this often.
 RESCAN_SECONDS = 60.0
 #: Passes are at least this far apart: a copy in progress fires an event per write.
-MIN_PASS_SECONDS = 0.25
+MIN_PASS_SECONDS = 0.1
 #: Back-off after an environment error: doubled each time, up to the cap.
 BACKOFF_SECONDS = 5.0
 MAX_BACKOFF_SECONDS = 300.0
@@ -245,22 +245,25 @@ class Watcher:
 
     def _take_stable(self) -> None:
         window = self.options.stable
+        taken: list[tuple[Entry, str | None]] = []
         for entry, age, _problem in list(self.scanner.due(window, window)):
             if self.stop.is_set():
-                return
+                break
             if entry.refusal is not None:
                 self._quarantine_new(entry, f"{entry.path}: {entry.refusal}", "refused")
                 continue
             why, sha = self._whole(entry)
             if why is None:
                 self.scanner.take(entry.path, entry)
-                job = self.queue.add(entry.path, entry.station, entry.fingerprint, sha)
-                self.log("queued", source=entry.path, station=entry.station, job=job.id)
+                taken.append((entry, sha))
             elif age >= self.options.give_up:
                 reason = f"{why}; still so after {age:.0f} s"
                 self._quarantine_new(entry, f"{entry.path}: {reason}", "quarantined")
             else:
                 self.scanner.problem(entry.path, why)
+        added = self.queue.add_many([(e.path, e.station, e.fingerprint, sha) for e, sha in taken])
+        for (entry, _), job in zip(taken, added, strict=True):
+            self.log("queued", source=entry.path, station=entry.station, job=job.id)
 
     def _whole(self, entry: Entry) -> tuple[str | None, str | None]:
         """(why the input cannot be taken yet, or None; its SHA-256 when it can)."""
@@ -434,16 +437,16 @@ class Watcher:
     def _remove(self, job: Job) -> str | None:
         """Remove the inbox copy of an archived input; why it stays, or None when removed.
 
-        Only bytes the archive holds are removed: the input is opened and hashed
-        again, and looked up in the archive by that hash.
+        Only bytes the archive holds are removed: the input is hashed again, and
+        looked up in the archive by that hash.
         """
         entry = fingerprint(job.path)
         if entry is None:
             self.scanner.forget(job.path)
             return None
         try:
-            sha = open_document(self._source(entry)).sha256
-        except SohoaError:
+            sha = document_sha256(entry.files) if entry.is_folder else sha256_file(entry.path)
+        except OSError:
             sha = None
         if sha is None or self.archive.find(sha) is None:
             self.scanner.release(job.path)  # new bytes under the same name: a new input
