@@ -189,6 +189,22 @@ def test_an_input_given_back_is_watched_again_at_once(tmp_path: Path) -> None:
     assert list(_due(scanner)) == ["a.jpg"]
 
 
+def test_an_inbox_that_goes_away_forgets_nothing(tmp_path: Path) -> None:
+    clock = Clock()
+    inbox = tmp_path / "share"
+    _jpeg(inbox / "quay-1" / "a.jpg")
+    scanner = InboxScanner(inbox, clock=clock)
+    assert scanner.scan() is None and scanner.watching() == 1
+    inbox.rename(tmp_path / "unmounted")  # the share went away
+    why = scanner.scan()
+    assert why is not None and "share" in why
+    assert scanner.watching() == 1  # still known, not forgotten
+    (tmp_path / "unmounted").rename(inbox)
+    clock.tick(2)
+    assert scanner.scan() is None
+    assert list(_due(scanner)) == ["a.jpg"]
+
+
 def test_a_new_file_in_an_unchanged_folder_listing_is_seen_on_the_next_pass(tmp_path: Path) -> None:
     station = tmp_path / "quay-1"
     station.mkdir()

@@ -183,7 +183,11 @@ def test_every_kind_of_drop_is_settled_once_and_recorded_with_its_station(tmp_pa
     for junk in ("~$biên bản.docx", ".~lock.a#", "scan.tmp", "Thumbs.db"):
         (inbox / "quay-1" / junk).write_bytes(b"junk")
 
-    result, events = once(inbox, archive, "--stable", "0.5", "--give-up", "3")
+    replica = tmp_path / "bản sao"
+    replica.mkdir()  # a second disk: the inbox copy goes only once both copies hold it
+    result, events = once(
+        inbox, archive, "--stable", "0.5", "--give-up", "3", "--replica", str(replica)
+    )
     assert result.returncode == 1, result.stderr  # something was quarantined
     by_event: dict[str, list[str]] = {}
     for event in events:
@@ -223,8 +227,11 @@ def test_every_kind_of_drop_is_settled_once_and_recorded_with_its_station(tmp_pa
     assert quay_1["archived"] + quay_1["duplicate"] == 2 and quay_1["quarantined"] == 1
     errors = report["stations"]["quay-2"]["last_errors"]
     assert any("hỏng.jpg" in e["error"] for e in errors)
-    check = sohoa("archive", "check", "--archive", str(archive))
+    for row in documents(archive):
+        assert (replica / row["object_dir"] / "document.pdf").is_file()
+    check = sohoa("archive", "check", "--archive", str(archive), "--replica", str(replica))
     assert check.returncode == 0, check.stdout + check.stderr
+    assert "primary and replica" in check.stdout
 
 
 # --- nothing taken half-written ----------------------------------------------------------

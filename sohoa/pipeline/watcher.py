@@ -50,7 +50,7 @@ from sohoa.archive.fsutil import bounded_name, file_kind, sha256_file
 from sohoa.archive.jobs import Job, JobQueue
 from sohoa.archive.store import ArchiveRecord
 from sohoa.config import Settings
-from sohoa.errors import ConfigError, EnvironmentProblem, SohoaError, UsageError
+from sohoa.errors import ConfigError, DiskError, EnvironmentProblem, SohoaError, UsageError
 from sohoa.models import Archived, Duplicate, Outcome, Quarantined, Untouched
 from sohoa.pipeline.orchestrator import Ingestor, Progress
 from sohoa.pipeline.watchlog import WatchLog
@@ -126,6 +126,7 @@ class Watcher:
         self._isolate = False
         self._paused_until = 0.0
         self._paused: EnvironmentProblem | None = None
+        self._inbox_problem: str | None = None
         self._suspects: set[int] = set()
         """Jobs in flight when a watcher died: taken one at a time until settled."""
 
@@ -156,7 +157,12 @@ class Watcher:
             while not self.stop.is_set():
                 self.wake.clear()
                 now = time.monotonic()
-                self.scanner.scan(full=now >= next_full)
+                unavailable = self.scanner.scan(full=now >= next_full)
+                if self._inbox_gone(unavailable):
+                    if self.options.once:
+                        raise DiskError(f"the inbox cannot be read: {unavailable}")
+                    self.wake.wait(self.options.poll or BACKOFF_SECONDS)
+                    continue
                 if now >= next_full:
                     next_full = now + RESCAN_SECONDS
                 self._take_stable()
@@ -179,6 +185,15 @@ class Watcher:
             for signum, handler in previous.items():
                 signal.signal(signum, handler)
             self.log("stopped", inbox=str(self.inbox))
+
+    def _inbox_gone(self, why: str | None) -> bool:
+        """A share that went away pauses the watcher; nothing in it is forgotten or blamed."""
+        if why is not None and self._inbox_problem is None:
+            self.log("paused", error=f"the inbox cannot be read: {why}")
+        elif why is None and self._inbox_problem is not None:
+            self.log("resumed", after=f"the inbox could not be read: {self._inbox_problem}")
+        self._inbox_problem = why
+        return why is not None
 
     def _done(self, started: float) -> bool:
         """`--once`: nothing queued, and nothing watched that may still become due."""

@@ -161,8 +161,19 @@ class InboxScanner:
 
     # --- looking -------------------------------------------------------------------
 
-    def scan(self, *, full: bool = False) -> None:
-        """One pass: list what changed (everything when `full`), stat what is watched."""
+    def scan(self, *, full: bool = False) -> str | None:
+        """One pass: list what changed (everything when `full`), stat what is watched.
+
+        Returns why the inbox itself cannot be looked at (a share gone away), or None;
+        then nothing is forgotten: what was watched is looked at again when it is back.
+        """
+        try:
+            if not stat.S_ISDIR(os.stat(self.inbox).st_mode):
+                return f"{self.inbox} is not a folder any more"
+            with os.scandir(self.inbox) as listing:  # a share gone away fails here
+                next(listing, None)
+        except OSError as exc:
+            return f"{self.inbox}: {exc.strerror or exc}"
         now = self.clock()
         root, relisted, gone = self._list(self.inbox, full)
         stations = {p for p in root if self._is_station(p)}
@@ -185,6 +196,7 @@ class InboxScanner:
                     self._look(path, station, now)
         for path in list(self._watching):
             self._look(path, self._watched[path].entry.station, now)
+        return None
 
     def _is_station(self, path: Path) -> bool:
         station = self._stations.get(path)
