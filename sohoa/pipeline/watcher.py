@@ -65,6 +65,8 @@ from sohoa.scanners.loader import document_sha256, open_document
 RESCAN_SECONDS = 60.0
 #: Passes are at least this far apart: a copy in progress fires an event per write.
 MIN_PASS_SECONDS = 0.1
+#: Polling interval when the system gives no file events (inotify watches exhausted).
+FALLBACK_POLL_SECONDS = 2.0
 #: Back-off after an environment error: doubled each time, up to the cap.
 BACKOFF_SECONDS = 5.0
 MAX_BACKOFF_SECONDS = 300.0
@@ -140,6 +142,8 @@ class Watcher:
         """Watch until stopped (or, with `once`, until what was there is done)."""
         started = time.monotonic()
         observer = None if self.options.poll else self._observe()
+        if observer is None and self.options.poll is None:  # no file events to be had
+            self.options = replace(self.options, poll=FALLBACK_POLL_SECONDS)
         mode = f"polling every {self.options.poll:g} s" if observer is None else "file events"
         self.log(
             "started",
