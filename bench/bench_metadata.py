@@ -96,8 +96,10 @@ def ocr_fingerprint() -> str:
     for folder in ("sohoa/pipeline", "sohoa/ocr", "sohoa/scanners"):
         for file in sorted((REPO / folder).glob("*.py")):
             digest.update(file.read_bytes())
-    # The worker reads the handwritten số and day lines again (OcrPage.field_lines).
-    digest.update((REPO / "sohoa" / "metadata" / "handwriting.py").read_bytes())
+    # The worker reads the handwritten số and day lines and the signer's name line again
+    # (OcrPage.field_lines).
+    for name in ("handwriting.py", "signer_lines.py", "signer.py"):
+        digest.update((REPO / "sohoa" / "metadata" / name).read_bytes())
     try:
         version = subprocess.run(
             ["tesseract", "--version"], capture_output=True, text=True, check=False

@@ -25,6 +25,7 @@ from samples.documents import build_document, seed_decision_151
 from samples.dossier import write_dossier_samples
 from samples.fonts import FAMILIES, FAMILY_WEIGHTS, FontMissingError, available_families
 from samples.layout import layout_document, page_count
+from samples.register import write_register_samples
 from samples.render import RenderedPage, page_size, render_page
 from samples.spec import DOC_TYPES, Damage, DocType, DocumentSpec, Paragraph, date_line
 from samples.topics import TOPIC_BY_KEY, TOPICS
@@ -402,6 +403,7 @@ def write_committed(root: Path = SAMPLES_DIR) -> list[dict]:
         )
     write_bad(root / "bad", root / "scans" / "qd-151-stc-gia-lai.jpg")
     write_dossier_samples(root / "dossier")
+    write_register_samples(root / "register")
     return truths
 
 
@@ -425,7 +427,7 @@ def check_committed(root: Path = SAMPLES_DIR) -> list[str]:
     diffs: list[str] = []
     with tempfile.TemporaryDirectory() as tmp:
         write_committed(Path(tmp))
-        for sub in ("scans", "truth", "bad", "dossier"):
+        for sub in ("scans", "truth", "bad", "dossier", "register"):
             fresh = sorted(p.relative_to(tmp) for p in (Path(tmp) / sub).rglob("*") if p.is_file())
             kept = sorted(p.relative_to(root) for p in (root / sub).rglob("*") if p.is_file())
             diffs += [f"missing or extra: {p}" for p in sorted(set(fresh) ^ set(kept))]

@@ -7,6 +7,7 @@ PACKAGES=(
   tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd   # OCR engine, Vietnamese model, orientation
   poppler-utils                                       # pdftoppm, pdftotext, pdfsig (independent checks)
   jbig2dec                                            # JBIG2 pages of bilevel scanner PDFs (pikepdf)
+  hunspell-vi                                         # Vietnamese syllables: misread marks in subjects, names
   fonts-liberation2 fonts-dejavu-core fonts-freefont-ttf fonts-noto-core  # Vietnamese glyphs (samples)
   softhsm2 opensc                                     # a real PKCS#11 token for tests
   ghostscript qpdf                                    # OCRmyPDF baseline in the benchmark

@@ -21,6 +21,8 @@ from sohoa.commands import dossier as _dossier  # noqa: F401  (registers `dossie
 from sohoa.commands import exchange as _exchange  # noqa: F401  (registers `export`, `import`)
 from sohoa.commands import find as _find  # noqa: F401  (registers `search`, `list`, `lookup`)
 from sohoa.commands import ingest as _ingest  # noqa: F401  (registers `ingest`)
+from sohoa.commands import progress as _progress  # noqa: F401  (registers `progress`)
+from sohoa.commands import register as _register  # noqa: F401  (registers `register`)
 from sohoa.commands import review as _review  # noqa: F401  (registers `review`, `edit`, `show`)
 from sohoa.commands import trust as _trust  # noqa: F401  (registers `trust`)
 from sohoa.commands import verify as _verify  # noqa: F401  (registers `verify`)

@@ -9,11 +9,13 @@ silently to a default, and a wrong value never surfaces after an hour of OCR.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import os
 import re
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +38,29 @@ DEFAULT_DOSSIER_PATTERN = (
     r"(?<![0-9A-Za-z.])(?P<code>(?:[0-9]{3}\.[0-9]{2}\.[0-9]{2}\.)?[A-Z][0-9]{2}(?:\.[0-9]{1,3})*"
     r"-[0-9]{6}-[0-9]{4})(?![0-9A-Za-z-])"
 )
+
+
+#: The plan's road (Quyết định 151/QĐ-STC 2021, Phụ lục items 3 and 5): 30 % of the results
+#: by 31/12/2021, +20 points by the end of Q1/2022; `yearly_step` adds item 11's +20 a year.
+DEFAULT_MILESTONES: tuple[tuple[date, float], ...] = (
+    (date(2021, 12, 31), 30.0),
+    (date(2022, 3, 31), 50.0),
+)
+#: What a register entry holds (`sohoa register import`); `[register.columns]` maps onto these.
+REGISTER_FIELDS = (
+    "code",  # mã hồ sơ
+    "procedure_code",  # mã thủ tục hành chính
+    "procedure_name",  # tên thủ tục
+    "field",  # lĩnh vực
+    "department",  # phòng, đơn vị giải quyết
+    "received_date",  # ngày tiếp nhận
+    "resolved_date",  # ngày giải quyết, trả kết quả
+    "valid_until",  # hiệu lực đến
+    "still_valid",  # còn hiệu lực
+    "applicant",  # người nộp, tổ chức/cá nhân
+    "applicant_id",  # số định danh cá nhân, mã số doanh nghiệp
+)
+PROGRESS_SCOPES = ("resolved", "valid")
 
 
 def default_jobs() -> int:
@@ -80,6 +105,58 @@ class VerifySettings:
 
 
 @dataclass(frozen=True)
+class ProgressSettings:
+    """The digitization target and the plan's other measures (`sohoa progress`)."""
+
+    milestones: tuple[tuple[date, float], ...] = DEFAULT_MILESTONES
+    """Target percent from each date on: `[progress.milestones]` with `2021-12-31 = 30`."""
+    yearly_step: float = 20.0
+    """Points added at each 31 December from `yearly_from` on, after the last milestone,
+    until 100 (Phụ lục item 11: +20 % a year); 0 keeps the milestones alone."""
+    yearly_from: int = 2023
+    """The first year whose 31 December adds `yearly_step`."""
+    scope: str = "resolved"
+    """The denominator: "resolved" (every result resolved by the date, items 11 and 15) or
+    "valid" (the results still valid on the date, item 3)."""
+    pace_days: int = 90
+    """The window of the pace, the forecast and the reuse share."""
+    clerk_target: int = 1600
+    """Dossiers per clerk per year (Phụ lục item 18; 800 in remote areas)."""
+    reuse_target: float = 30.0
+    """Percent of dossiers whose papers need not be given again (Phụ lục item 9)."""
+
+
+@dataclass(frozen=True)
+class RegisterSettings:
+    """How the register of results exported by the one-stop system is read."""
+
+    columns: tuple[tuple[str, str], ...] = ()
+    """Column headings the importer does not know, mapped onto its fields:
+    `[register.columns]` with `"Số biên nhận" = "code"`."""
+
+
+@dataclass(frozen=True)
+class ReportSettings:
+    """The header and signer block of the quarterly báo cáo (Nghị định 30/2020 Phụ lục I)."""
+
+    organ: str | None = None
+    """Tên cơ quan ban hành (default: agency_name)."""
+    parent_organ: str | None = None
+    """Tên cơ quan chủ quản, above the organ (e.g. "UBND TỈNH GIA LAI")."""
+    place: str | None = None
+    """Địa danh of the date line (e.g. "Gia Lai")."""
+    notation: str | None = None
+    """Ký hiệu after the number the văn thư writes (e.g. "BC-STC")."""
+    signer: tuple[str, ...] = ()
+    """The signer block's lines above the signature (e.g. ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"])."""
+    signer_name: str | None = None
+    recipients: tuple[str, ...] = ("UBND tỉnh (b/c)", "Văn phòng UBND tỉnh", "Lưu: VT, VP")
+    """Nơi nhận."""
+    basis: str | None = None
+    """The opening "Thực hiện …" sentence's reference (default: Quyết định 468/QĐ-TTg)."""
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything configurable about a sohoa run."""
 
@@ -107,6 +184,9 @@ class Settings:
     """Name of this station in the audit trail (env SOHOA_STATION; default: the host name)."""
     signing: SigningSettings = field(default_factory=SigningSettings)
     verify: VerifySettings = field(default_factory=VerifySettings)
+    progress: ProgressSettings = field(default_factory=ProgressSettings)
+    register: RegisterSettings = field(default_factory=RegisterSettings)
+    report: ReportSettings = field(default_factory=ReportSettings)
 
     def replace(self, **changes: Any) -> Settings:
         return dataclasses.replace(self, **changes)
@@ -161,6 +241,42 @@ def _pattern(value: str) -> str | None:
     return None
 
 
+def _between(low: float, high: float, what: str = "") -> Callable[[float], str | None]:
+    return lambda value: (
+        None if low <= value <= high else f"must be between {low:g} and {high:g}{what}"
+    )
+
+
+def _scope(value: str) -> str | None:
+    return None if value in PROGRESS_SCOPES else f"must be one of {', '.join(PROGRESS_SCOPES)}"
+
+
+def _notation(value: str) -> str | None:
+    # Nghị định 30/2020 Điều 8: the ký hiệu is letters of the type and the organ, joined by '-'.
+    return None if re.match(r"^[^\s/]+(-[^\s/]+)*$", value) else "must be like BC-STC (no spaces)"
+
+
+def _milestones(value: tuple[tuple[date, float], ...]) -> str | None:
+    for (day, percent), (later, more) in itertools.pairwise(value):
+        if later == day:
+            return f"names {day} twice"
+        if more < percent:
+            return f"must not go down ({percent:g} at {day}, {more:g} at {later})"
+    bad = [f"{day}: {percent:g}" for day, percent in value if not 0 < percent <= 100]
+    return f"must be percents above 0 and at most 100 ({', '.join(bad)})" if bad else None
+
+
+def _columns(value: tuple[tuple[str, str], ...]) -> str | None:
+    wrong = [
+        f"{heading!r} = {target!r}" for heading, target in value if target not in REGISTER_FIELDS
+    ]
+    if wrong:
+        return (
+            f"maps onto unknown fields ({', '.join(wrong)}); fields: {', '.join(REGISTER_FIELDS)}"
+        )
+    return None
+
+
 #: Range and form checks, by key, after the type check.
 RULES: dict[str, Callable[[Any], str | None]] = {
     "jobs": _positive_jobs,
@@ -176,6 +292,20 @@ RULES: dict[str, Callable[[Any], str | None]] = {
     "pkcs11_key_label": _not_blank,
     "dossier_pattern": _pattern,
     "station": _not_blank,
+    "milestones": _milestones,
+    "yearly_step": _between(0, 100, " points"),
+    "yearly_from": _between(2000, 2100),
+    "scope": _scope,
+    "pace_days": _between(7, 3650, " days"),
+    "clerk_target": _between(1, 1_000_000),
+    "reuse_target": _between(0, 100, " (a percent)"),
+    "columns": _columns,
+    "organ": _not_blank,
+    "parent_organ": _not_blank,
+    "place": _not_blank,
+    "notation": _notation,
+    "signer_name": _not_blank,
+    "basis": _not_blank,
 }
 
 _TOML_TYPE = {str: "a string", int: "an integer", float: "a number", Path: "a path (string)"}
@@ -210,6 +340,43 @@ def check_value(key: str, annotation: str, value: Any, where: str) -> Any:
     return value
 
 
+def _table(key: str, value: Any, where: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: [{key}] must be a table, got {value!r}")
+    return value
+
+
+def _read_milestones(value: Any, where: str) -> tuple[tuple[date, float], ...]:
+    """`[progress.milestones]`: dates (keys, YYYY-MM-DD) → target percents, sorted by date."""
+    pairs: list[tuple[date, float]] = []
+    for day, percent in _table("progress.milestones", value, where).items():
+        try:
+            when = date.fromisoformat(str(day))
+        except ValueError:
+            raise ConfigError(f"{where}: milestones: {day!r} is not a date (YYYY-MM-DD)") from None
+        if not isinstance(percent, int | float) or isinstance(percent, bool):
+            raise ConfigError(f"{where}: milestones: {day} must be a percent, got {percent!r}")
+        pairs.append((when, float(percent)))
+    return tuple(sorted(pairs))
+
+
+def _read_columns(value: Any, where: str) -> tuple[tuple[str, str], ...]:
+    """`[register.columns]`: a heading as the export writes it → one of REGISTER_FIELDS."""
+    pairs = []
+    for heading, target in _table("register.columns", value, where).items():
+        if not isinstance(target, str) or not heading.strip():
+            raise ConfigError(f"{where}: columns: {heading!r} must name a field, got {target!r}")
+        pairs.append((heading, target))
+    return tuple(pairs)
+
+
+#: Keys whose value is a table of its own kind (read before the rule checks them).
+_READERS: dict[str, Callable[[Any, str], Any]] = {
+    "milestones": _read_milestones,
+    "columns": _read_columns,
+}
+
+
 def _build(cls: type, data: dict[str, Any], where: str) -> Any:
     fields = {f.name: f for f in dataclasses.fields(cls)}
     kwargs: dict[str, Any] = {}
@@ -218,22 +385,33 @@ def _build(cls: type, data: dict[str, Any], where: str) -> Any:
             known = ", ".join(sorted(fields))
             raise ConfigError(f"{where}: unknown key {key!r}", hint=f"known keys: {known}")
         annotation = str(fields[key].type)
-        if key == "signing":
-            if not isinstance(value, dict):
-                raise ConfigError(f"{where}: [signing] must be a table")
-            value = _build(SigningSettings, value, f"{where} [signing]")
-        elif key == "verify":
-            if not isinstance(value, dict):
-                raise ConfigError(f"{where}: [verify] must be a table")
-            value = _build(VerifySettings, value, f"{where} [verify]")
+        if key in _TABLES:
+            value = _build(_TABLES[key], _table(key, value, where), f"{where} [{key}]")
+        elif key in _READERS:
+            value = _READERS[key](value, where)
+            problem = RULES[key](value)
+            if problem:
+                raise ConfigError(f"{where}: {key} {problem}")
         elif annotation.startswith("tuple"):
+            kind = "Path" if "Path" in annotation else "str"
             if not isinstance(value, list):
-                raise ConfigError(f"{where}: {key} must be a list of paths, got {value!r}")
-            value = tuple(check_value(key, "Path", v, where) for v in value)
+                noun = "paths" if kind == "Path" else "strings"
+                raise ConfigError(f"{where}: {key} must be a list of {noun}, got {value!r}")
+            value = tuple(check_value(key, kind, v, where) for v in value)
         else:
             value = check_value(key, annotation, value, where)
         kwargs[key] = value
     return cls(**kwargs)
+
+
+#: Settings tables: `[signing]`, `[verify]`, `[progress]`, `[register]`, `[report]`.
+_TABLES: dict[str, type] = {
+    "signing": SigningSettings,
+    "verify": VerifySettings,
+    "progress": ProgressSettings,
+    "register": RegisterSettings,
+    "report": ReportSettings,
+}
 
 
 def _from_env(settings: Settings) -> Settings:

@@ -121,6 +121,20 @@ def check_jbig2dec() -> Check:
     return Check("jbig2dec", "ok", (_run(["jbig2dec", "--version"]) or "present").splitlines()[0])
 
 
+def check_dictionary() -> Check:
+    from sohoa.metadata.dictionary import DICTIONARY_PATHS, available
+
+    if not available():
+        return Check(
+            "dictionary", "warning",
+            "Vietnamese Hunspell dictionary not found: subjects and names are not checked "
+            "word by word (a misread mark may reach the archive)",
+            f"{APT} hunspell-vi",
+        )  # fmt: skip
+    found = next(p for p in DICTIONARY_PATHS if p.is_file())
+    return Check("dictionary", "ok", f"{found} (syllables of subjects and names checked)")
+
+
 def check_fonts() -> Check:
     bundled = DATA / "fonts" / "LiberationSerif-Vietnamese.ttf"
     if not bundled.is_file():
@@ -233,6 +247,7 @@ def run_checks(settings: Settings) -> list[Check]:
         lambda: check_traineddata("osd", settings, "tesseract-ocr-osd"),
         check_poppler,
         check_jbig2dec,
+        check_dictionary,
         check_fonts,
         lambda: check_level(settings),
         lambda: check_identity(settings),

@@ -145,12 +145,16 @@ class FieldLine:
     the số and the date, which the văn thư often writes by hand (issue 10)."""
 
     field: str
-    """"number" (the `Số:` line) or "date" (the place and date line)."""
+    """"number" (the `Số:` line), "date" (the place and date line) or "signer" (the
+    signer's name line, on the page of the signer block)."""
     crop: str
-    """"line" (the whole line) or the part read alone: "digits" (the số), "day", "month"."""
+    """"line" (the whole line) or the part read alone: "digits" (the số), "day", "month";
+    for the signer, "name"."""
     text: str
     probabilities: tuple[float, ...]
     """One per character of `text`, 0–1."""
+    reader: str = "ppocr"
+    """The recognizer: "ppocr" (PP-OCRv4) or "aster" (AsterNet, Vietnamese)."""
 
 
 @dataclass(frozen=True)
@@ -186,7 +190,9 @@ class OcrPage:
     review: tuple[str, ...] = ()
     """Why a person should look at this page, in words (see pipeline/review.py)."""
     field_lines: tuple[FieldLine, ...] = ()
-    """Page 1 only: the số and date lines read again for handwriting (`sohoa.metadata.handwriting`)."""
+    """Lines read again by a line recognizer: on page 1 the số and date lines (handwriting,
+    `sohoa.metadata.handwriting`); on a page with a signer block, the name line
+    (`sohoa.metadata.signer_lines`)."""
     codes: tuple[str, ...] = ()
     """Texts of the QR codes on the page (a mã hồ sơ printed by the one-stop system)."""
 

@@ -106,6 +106,10 @@ def test_demo_archives_and_verifies_every_sample(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     assert "8/8 documents archived and verified" in result.stdout
     assert "valid" in result.stdout and "Quyết định" in result.stdout
+    # then the one-stop papers and the register: the demo ends with where the office stands
+    assert "tb-ket-qua-ho-so.jpg → hồ sơ 000.00.17.H34-230512-0003" in result.stdout
+    assert result.stdout.strip().splitlines()[-1].startswith("Progress on ")
+    assert "2 / 10 digitized (20.0 %)" in result.stdout
     # Run again: the demo archive is recreated, not refused or doubled.
     again = run("demo", "--archive", str(archive))
     assert again.returncode == 0

@@ -537,3 +537,199 @@ def test_vv_read_as_w_is_still_the_subject_label() -> None:
     metadata = extract_metadata([_page(lines)])
     assert metadata.type_name == "Công văn"
     assert metadata.subject == "thông báo hoạt động của tà đạo"
+
+
+def test_a_day_glued_to_thang() -> None:
+    """`ngày 26tháng 7 năm 2020`, typed without a space (read off a low-resolution page)."""
+    found = read_date_line(["Đà", "Nẵng,", "ngày", "26tháng", "7", "năm", "2020"])
+    assert found is not None and found.issued == date(2020, 7, 26) and found.place_words == (0, 1)
+
+
+# --- words that are no syllable of Vietnamese, set phrases, a trích yếu without V/v -------
+
+
+def test_a_mark_misread_into_no_syllable_is_put_back_when_one_syllable_is_that_close() -> None:
+    """`địp` is no syllable: `dịp` is one mark away (the đ's stroke); `díp` is two."""
+    from sohoa.metadata.dictionary import check_text, known, restore
+
+    assert known("dịp") and known("Ủy") and known("hóa") and known("Huế")  # placements, names
+    assert known("địp") is False
+    assert restore("địp") == "dịp" and restore("Địp") == "Dịp"
+    text, fixed, unknown = check_text("bảo đảm TTATGT cho HS, SV trong địp nghỉ hè")
+    assert (text, fixed, unknown) == ("bảo đảm TTATGT cho HS, SV trong dịp nghỉ hè", 1, 0)
+    # Abbreviations, numbers and foreign words are not the dictionary's to judge.
+    assert check_text("seminar cấp Khoa/Bộ môn COVID-19 năm 2024") == (
+        "seminar cấp Khoa/Bộ môn COVID-19 năm 2024",
+        0,
+        0,
+    )
+
+
+def _centred(text: str, y: int) -> tuple[str, int, int]:
+    width = int(0.5 * 40 * len(text.replace(" ", ""))) + 20 * (len(text.split()) - 1)
+    return (text, 1000 - width // 2, y)
+
+
+def test_a_subject_with_a_word_that_is_no_syllable_is_not_given() -> None:
+    heading = _centred("THÔNG TƯ", 500)
+    spoiled = [*_top(), heading, _centred("Bãi bỏ Thông tư về Quỹ dự phòng rủi rõo", 560)]
+    metadata = extract_metadata([_page(spoiled)])
+    assert metadata.type_name == "Thông tư"
+    assert metadata.subject is None  # `rõo`: nobody can say what was printed
+    fixed = [*_top(), heading, _centred("Bãi bỏ Thông tư trong địp nghỉ hè", 560)]
+    assert extract_metadata([_page(fixed)]).subject == "Bãi bỏ Thông tư trong dịp nghỉ hè"
+
+
+def test_a_signer_name_with_no_syllable_of_vietnamese_is_not_given() -> None:
+    from sohoa.metadata.names import read_person_name
+
+    found = read_person_name(["Thái", "Đoên", "Thanh"])  # a script stamp read: `Doãn`
+    assert found is not None and found.score < 0.5
+    rare = read_person_name(["Nguyễn", "Văn", "Khoái"])  # a real syllable the lists lack
+    assert rare is not None and rare.score >= 0.5
+
+
+def test_a_set_phrase_decides_between_two_words() -> None:
+    """`chi tiêu` (spending) and `chỉ tiêu` (target) are both words: the phrase tells."""
+    from sohoa.metadata.lexicon import restore_pairs
+
+    assert restore_pairs("Quy chế chỉ tiêu nội bộ của Văn phòng") == (
+        "Quy chế chi tiêu nội bộ của Văn phòng",
+        1,
+    )
+    assert restore_pairs("giao chỉ tiêu biên chế năm 2024") == (
+        "giao chỉ tiêu biên chế năm 2024",
+        0,
+    )
+    assert restore_pairs("chứng chỉ của hệ thông giáo dục") == (
+        "chứng chỉ của hệ thống giáo dục",
+        1,
+    )
+
+
+def test_the_trich_yeu_of_a_cong_van_printed_without_vv() -> None:
+    lines = [
+        ("TRƯỜNG ĐẠI HỌC TÂY ĐÔ", 250, 150),
+        ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 1000, 150),
+        ("Độc lập - Tự do - Hạnh phúc", 1150, 200),
+        ("Số: 1135/ĐHTĐ", 330, 300),
+        ("Cần Thơ, ngày 24 tháng 10 năm 2025", 1050, 300),
+        ("Góp ý dự thảo Quy chế văn bằng,", 260, 345),
+        ("chứng chỉ của hệ thông GDQD", 280, 390),
+        ("Kính gửi: Cục Quản lý chất lượng", 600, 600),
+    ]
+    metadata = extract_metadata([_page(lines)])
+    assert metadata.type_name == "Công văn"
+    assert metadata.subject == "Góp ý dự thảo Quy chế văn bằng, chứng chỉ của hệ thống GDQD"
+    assert metadata.needs_review and metadata.confidence["subject"] < 0.9  # found by place
+
+
+# --- the signer's name read again; two recognizers; two signers ----------------------------
+
+
+def _signer_page(draw_name: bool, seal: bool) -> tuple[Image.Image, Any]:
+    """A last page: `Nơi nhận:` and `KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC` read by Tesseract; the name
+    under a signature stroke and a grey seal ring, which Tesseract did not read."""
+    width, height = 2000, 2800
+    image = Image.new("L", (width, height), 255)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(FONT, 44)
+    words: list[OcrWord] = []
+    for number, (text, x, y) in enumerate(
+        [
+            ("Nơi nhận:", 260, 1600),
+            ("KT. GIÁM ĐỐC", 1250, 1600),
+            ("- Như trên;", 260, 1660),
+            ("PHÓ GIÁM ĐỐC", 1230, 1660),
+            ("- Lưu: VT.", 260, 1720),
+        ]
+    ):
+        for word in text.split():
+            left, top, right, bottom = draw.textbbox((x, y), word, font=font)
+            draw.text((x, y), word, font=font)
+            words.append(OcrWord(word, (left, top, right, bottom), 95, 0, 0, number))
+            x = right + 14
+    if seal:
+        draw.ellipse((1180, 1720, 1620, 2160), outline=170, width=14)  # the seal, dropped to grey
+        draw.line((1150, 1930, 1700, 1860), fill=20, width=6)  # a signature stroke
+    if draw_name:
+        draw.text((1230, 2060), "Lê Trung Chinh", font=font, fill=0)
+    return image, ocr_page(width=width, height=height, words=words, index=1)
+
+
+def test_the_name_under_a_seal_is_read_again_and_given_as_a_vietnamese_name() -> None:
+    image, page = _signer_page(draw_name=True, seal=True)
+    lines = read_field_lines(image, page)
+    assert [(f.field, f.crop, f.reader) for f in lines] == [("signer", "name", "aster")]
+    first = ocr_page(width=2000, height=2800, words=_header([], _line("Số: 15/STC", 300, 300)))
+    page = dataclasses.replace(page, field_lines=lines)
+    metadata = extract_metadata([first, page])
+    assert metadata.signer_full_name == "Lê Trung Chinh"
+    assert metadata.signer_position == "PHÓ GIÁM ĐỐC"
+    # No name under the block (a red stamp the cleanup dropped): nothing read, nothing given.
+    image, page = _signer_page(draw_name=False, seal=True)
+    page = dataclasses.replace(page, field_lines=read_field_lines(image, page))
+    assert extract_metadata([first, page]).signer_full_name is None
+
+
+def test_a_reread_name_is_given_only_as_a_vietnamese_name_as_sure_as_its_letters() -> None:
+    from sohoa.metadata.extract import Field, _full_name
+    from sohoa.metadata.signer_lines import name_from_lines
+
+    def page(text: str, p: float) -> Any:
+        return ocr_page(field_lines=(FieldLine("signer", "name", text, (p,) * len(text), "aster"),))
+
+    assert name_from_lines(page("Gần Lông Luận", 0.99)) is None  # a script stamp misread
+    found = name_from_lines(page("Thếu Mồng Nguyễn Văn Long", 0.95))  # rank spoiled, name clean
+    assert found is not None and found[0] == "Nguyễn Văn Long" and found[1] > 0.9
+    unsure = name_from_lines(page("Nguyễn Văn Long", 0.3))
+    assert unsure is not None and unsure[1] < 0.8
+    # Tesseract's reading stays; a recognizer that reads another name sends it to review.
+    kept = _full_name(Field("Nguyễn Văn Sinh", 0.9), ("Nguyễn Văn Ninh", 0.98))
+    assert kept.value == "Nguyễn Văn Sinh" and kept.score < 0.8
+    agreed = _full_name(Field("Nguyễn Văn Sinh", 0.7), ("Nguyễn Văn Sinh", 0.9))
+    assert agreed.score > 0.9
+    assert _full_name(Field(None, 0.0), ("Lê Trung Chinh", 0.95)) == Field("Lê Trung Chinh", 0.95)
+
+
+def test_two_recognizers_that_read_other_digits_give_no_number() -> None:
+    def lines(reader: str, digits: str, p: float) -> tuple[FieldLine, ...]:
+        line = FieldLine("number", "line", f"So: {digits}/UBND", (p,) * (9 + len(digits)), reader)
+        alone = FieldLine("number", "digits", digits, (p,) * len(digits), reader)
+        return (line, alone)
+
+    one = ocr_page(field_lines=lines("ppocr", "534", 0.6) + lines("aster", "534", 0.99))
+    assert number_reading(one) == DigitsReading("534", 0.99)  # the sure one is taken
+    both = ocr_page(field_lines=lines("ppocr", "570", 0.9) + lines("aster", "5710", 0.95))
+    assert number_reading(both) is None  # each sure of other digits: nobody knows
+
+
+def test_the_vietnamese_recognizer_reads_marks() -> None:
+    from sohoa.ocr.lines import VietnameseLineRecognizer
+
+    image = Image.new("L", (700, 80), 255)
+    ImageDraw.Draw(image).text((20, 15), "Nguyễn Đình Trung", font=ImageFont.truetype(FONT, 44))
+    reading = VietnameseLineRecognizer().read(image)
+    assert reading.text == "Nguyễn Đình Trung"
+    assert len(reading.probabilities) == len(reading.text) == len(reading.positions)
+
+
+def test_two_signers_side_by_side_the_right_block_signs() -> None:
+    """A joint document (liên tịch): two signer blocks on one baseline; Phụ lục I puts the
+    lead organ's signer on the right. Neither block's lines leak into the other."""
+    lines = [
+        *_top(),
+        ("Quyết định này có hiệu lực kể từ ngày ký và thay thế các quy định trước", 250, 1380),
+        ("TM. BAN THƯỜNG VỤ", 330, 1500),
+        ("KT. GIÁM ĐỐC", 1250, 1500),
+        ("BÍ THƯ", 400, 1550),
+        ("PHÓ GIÁM ĐỐC", 1230, 1550),
+        ("Trần Văn Bình", 360, 1800),
+        ("Lê Thị Hoa", 1260, 1800),
+        ("Nơi nhận:", 260, 2000),
+        ("- Như trên;", 260, 2050),
+    ]
+    metadata = extract_metadata([_page(lines)])
+    assert metadata.signer_full_name == "Lê Thị Hoa"
+    assert metadata.signer_position == "PHÓ GIÁM ĐỐC"
+    assert metadata.signer_authority == "KT."

@@ -8,7 +8,8 @@ still be "changed after signing" (exit 1):
   does it to /Resources when it adds a time-stamp) / with other content;
 - annotations added or changed after an approval signature or a
   certification allowing them (ISO 32000-1 §12.8.2.2, DocMDP P=3) / under
-  P=1 or P=2, with a JavaScript action, or together with new page content;
+  P=1 or P=2, with a JavaScript action, drawn over the signature, together
+  with new page content, or a signed comment removed or hidden;
 - the tagged-PDF structure tree rebuilt around a new element / together
   with a content stream, or changing what a screen reader says.
 """
@@ -251,6 +252,18 @@ def test_comment_after_a_certification_follows_its_docmdp(
     assert later.level == "annotations" and not later.allowed
 
 
+def test_comment_laid_over_the_signature_appearance_is_a_change(tmp_path, demo) -> None:
+    # the "hide" shadow attack done with a comment: a white box over what was signed
+    def cover(w: IncrementalPdfFileWriter) -> None:
+        _page_ref, page = _page(w)
+        widget = next(a for a in page["/Annots"] if a.get_object().get("/FT") == "/Sig")
+        rect = generic.ArrayObject(widget.get_object()["/Rect"])
+        _add_comment(w, **{"/Rect": rect})
+
+    attacked = _update(_signed(tmp_path, demo), tmp_path / "cover.pdf", cover)
+    assert "covers the annotation" in _changed(_verdict(attacked, demo))
+
+
 def test_comment_running_javascript_is_a_change(tmp_path, demo) -> None:
     script = generic.DictionaryObject(
         {
@@ -291,6 +304,30 @@ def test_signed_comment_rewritten_is_allowed(tmp_path, demo) -> None:
     assert verdict.signatures[0].later_revisions[0].kinds == ("annotations",)
 
 
+def _remove_comment(w: IncrementalPdfFileWriter) -> None:
+    _page_ref, page = _page(w)
+    annots = page.raw_get("/Annots")
+    array = annots.get_object()
+    array.pop(next(i for i, a in enumerate(array) if a.get_object().get("/Subtype") == "/Text"))
+    w.mark_update(annots)
+
+
+def _hide_comment(w: IncrementalPdfFileWriter) -> None:
+    _page_ref, page = _page(w)
+    ref = next(a for a in page["/Annots"] if a.get_object().get("/Subtype") == "/Text")
+    ref.get_object()["/F"] = generic.NumberObject(4 | 2)  # Print, Hidden
+    w.mark_update(ref)
+
+
+@pytest.mark.parametrize("change", [_remove_comment, _hide_comment])
+def test_comment_shown_when_signed_cannot_be_taken_away(tmp_path, demo, change) -> None:
+    # A comment the signer saw may cover page content: removing or hiding it
+    # shows the signature with what it covered (the hide attack).
+    signed = _signed(tmp_path, demo, comment=True)
+    message = _changed(_verdict(_update(signed, tmp_path / "gone.pdf", change), demo))
+    assert "shown when the file was signed" in message
+
+
 def test_comment_also_used_elsewhere_cannot_be_rewritten_as_a_comment(tmp_path, demo) -> None:
     # In the signed file the comment is also a named destination: rewriting the
     # object changes more than a comment, whatever it looks like.
@@ -301,8 +338,12 @@ def test_comment_also_used_elsewhere_cannot_be_rewritten_as_a_comment(tmp_path, 
 # --------------------------------------------------------------------------- structure tree
 
 
-def _retag(*, content: bytes | None = None, actual_text: str | None = None):
-    """What iText does around a new field: a /Form element, the parent tree rebuilt."""
+def _retag(*, content: bytes | None = None, actual_text: str | None = None, in_place=False):
+    """What iText does around a new field: a /Form element, the parent tree rebuilt.
+
+    `in_place`: as Acrobat does, rewrite the existing parent tree and leave the
+    tree's root as it was.
+    """
 
     def change(w: IncrementalPdfFileWriter) -> None:
         page_ref, page = _page(w)
@@ -331,9 +372,14 @@ def _retag(*, content: bytes | None = None, actual_text: str | None = None):
         nums = generic.ArrayObject(
             [generic.NumberObject(0), w.add_object(generic.ArrayObject([para_ref]))]
         )
-        tree["/ParentTree"] = w.add_object(generic.DictionaryObject({pdf_name("/Nums"): nums}))
-        tree["/ParentTreeNextKey"] = generic.NumberObject(2)
-        w.mark_update(tree_ref)
+        if in_place:
+            parent_tree = tree.raw_get("/ParentTree")
+            parent_tree.get_object()["/Nums"] = nums
+            w.mark_update(parent_tree)
+        else:
+            tree["/ParentTree"] = w.add_object(generic.DictionaryObject({pdf_name("/Nums"): nums}))
+            tree["/ParentTreeNextKey"] = generic.NumberObject(2)
+            w.mark_update(tree_ref)
         if actual_text is not None:
             para_ref.get_object()["/ActualText"] = generic.TextStringObject(actual_text)
             w.mark_update(para_ref)
@@ -347,8 +393,12 @@ def _retag(*, content: bytes | None = None, actual_text: str | None = None):
     return change
 
 
-def test_structure_tree_rebuilt_around_a_new_element_is_not_a_change(tmp_path, demo) -> None:
-    retagged = _update(_signed(tmp_path, demo, tagged=True), tmp_path / "retag.pdf", _retag())
+@pytest.mark.parametrize("in_place", [False, True])
+def test_structure_tree_rebuilt_around_a_new_element_is_not_a_change(
+    tmp_path, demo, in_place: bool
+) -> None:
+    signed = _signed(tmp_path, demo, tagged=True)
+    retagged = _update(signed, tmp_path / "retag.pdf", _retag(in_place=in_place))
     verdict = _verdict(retagged, demo)
     assert verdict.exit_code == ExitCode.OK, verdict.to_json()
     (later,) = verdict.signatures[0].later_revisions

@@ -158,6 +158,24 @@ def by_citizen(archive: Archive, number: str) -> list[Dossier]:
     return [get(archive, code) for code in codes]
 
 
+def log_lookup(
+    archive: Archive, dossier: str | None, citizen: str | None, found: Sequence[Dossier]
+) -> None:
+    """Record a look-up at the counter in the audit trail: who asked for whose papers, and
+    whether the office held them (`sohoa progress` counts these hits as papers not asked
+    for again, Phụ lục item 9)."""
+    archive.log(
+        "lookup",
+        None,
+        {
+            "dossier": check_code(dossier) if dossier else None,
+            "citizen": citizen.strip() if citizen else None,
+            "dossiers": [d.fields["code"] for d in found],
+            "documents": sum(len(d.documents) for d in found),
+        },
+    )
+
+
 # --- changing --------------------------------------------------------------------------------
 
 

@@ -42,6 +42,7 @@ from sohoa.archive.layout import INDEX
 from sohoa.archive.objects import FolderStore
 from sohoa.archive.store import Archive, sidecar_mode
 from sohoa.errors import ExitCode
+from sohoa.progress.verdicts import record_check
 
 KINDS = (
     "changed",
@@ -211,6 +212,7 @@ def check(
 
     # Each thread reads the index through its own connection (sqlite3 objects are per thread).
     archive_reader = _Reader(archive)
+    judged: list[str] = []  # documents whose signature got a verdict (recorded in _confirm)
     with ThreadPoolExecutor(HASH_THREADS) as pool:
         for row, (found, files, size) in zip(rows, pool.map(one, rows), strict=True):
             report.documents += 1
@@ -220,6 +222,8 @@ def check(
             # Signatures in this thread: pyHanko's validation is not made for threads.
             pdf = archive.root / row["pdf_path"]
             pdf_ok = not any(p.copy == "primary" and p.path == "document.pdf" for p in found)
+            if verify_signature is not None:
+                judged.append(row["id"])  # a damaged or missing signed file is a bad verdict
             if verify_signature is not None and pdf_ok and pdf.is_file():
                 report.signatures += 1
                 problem = verify_signature(pdf)
@@ -237,7 +241,7 @@ def check(
                             f"{store.name}: object {document_id} is not in the index",
                             document_id, store.name)
                 )  # fmt: skip
-    report.findings = _confirm(archive, report.findings, log=log, report=report)
+    report.findings = _confirm(archive, report.findings, log=log, report=report, judged=judged)
     report.seconds = time.monotonic() - started
     if log:  # the maintenance run of the archive: merge the search index's segments too
         with archive.transaction():
@@ -271,11 +275,18 @@ class _Reader:
 
 
 def _confirm(
-    archive: Archive, findings: list[Finding], *, log: bool, report: CheckReport
+    archive: Archive,
+    findings: list[Finding],
+    *,
+    log: bool,
+    report: CheckReport,
+    judged: Iterable[str] = (),
 ) -> list[Finding]:
-    """Keep the findings that still hold under the write lock; log the check."""
+    """Keep the findings that still hold under the write lock; record each signature's
+    verdict (what `sohoa progress` counts, sohoa/progress/verdicts.py); log the check."""
     with archive.transaction():
         kept = [f for f in findings if _still(archive, f)]
+        record_check(archive.db, judged, kept)
         problem = chain.verify(
             archive.db.execute(
                 f"SELECT {', '.join(chain.FIELDS)}, prev_hash, hash FROM events ORDER BY id"

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from sohoa.archive.upgrade import migration_3
+from sohoa.progress.schema import migration_register
 
 #: A migration is SQL (statements separated by `;`) or a function of the connection,
 #: for steps SQL alone cannot do (triggers, hashing existing rows).
@@ -112,6 +113,9 @@ MIGRATIONS: tuple[Migration, ...] = (
     CREATE INDEX jobs_state ON jobs (inbox, state);
     CREATE INDEX jobs_finished ON jobs (finished_at);
     """,
+    # 5: the register of TTHC results, the latest verdict on each signature, and what keeps
+    # register.digitized_at (issue 13; sohoa/progress/schema.py)
+    migration_register,
 )
 
 

@@ -205,9 +205,10 @@ def lookup(
             found = [dossiers.get(store, code)] if known else []
         else:
             found = dossiers.by_citizen(store, citizen or "")
+        documents = sum(len(d.documents) for d in found)
+        dossiers.log_lookup(store, dossier, citizen, found)
     finally:
         store.close()
-    documents = sum(len(d.documents) for d in found)
     if as_json:
         print(
             json.dumps(

@@ -65,8 +65,13 @@ def _split_glued(tokens: list[str]) -> tuple[list[str], list[int]]:
     source: list[int] = []
     for i, token in enumerate(tokens):
         match = re.match(r"^(\D{3,6}?)(\d{1,4})[.,]?$", token)
+        # and the number glued before the next word (`26tháng`, typed without a space)
+        before = re.match(r"^(\d{1,4})(\D{3,6})$", token)
         if match and any(_keyword(match.group(1), w) for w in ("ngay", "thang", "nam")):
             out += [match.group(1), match.group(2)]
+            source += [i, i]
+        elif before and any(_keyword(before.group(2), w) for w in ("thang", "nam")):
+            out += [before.group(1), before.group(2)]
             source += [i, i]
         else:
             out.append(token)

@@ -39,10 +39,17 @@ from sohoa.metadata.numbers import NumberReading, read_number
 from sohoa.metadata.organ import Organs, read_organ_line, split_organs
 from sohoa.metadata.place_field import read_place
 from sohoa.metadata.recipients import read_recipients
-from sohoa.metadata.review import OPTIONAL_FIELDS, combine, null_below, unsure_fields
+from sohoa.metadata.review import (
+    OPTIONAL_FIELDS,
+    combine,
+    null_below,
+    review_below,
+    unsure_fields,
+)
 from sohoa.metadata.signer import Signer, read_signer
+from sohoa.metadata.signer_lines import name_from_lines
 from sohoa.metadata.text import has_vietnamese_marks, is_upper_text
-from sohoa.metadata.title import Title, read_title
+from sohoa.metadata.title import Title, prose_subject, read_title
 from sohoa.metadata.zones import Header, find_header
 from sohoa.models import METADATA_FIELDS, DocumentMetadata, OcrPage
 
@@ -106,6 +113,10 @@ def _first_page(page: OcrPage) -> dict[str, Field]:
             # number where a công văn puts its trích yếu (the `V/v` lost): Phụ lục III's
             # layout of a công văn. Given, and reviewed.
             out["type_name"] = Field(CONG_VAN, max(type_field.score, 0.6))
+            if title.subject is None:
+                # Its trích yếu is those lines; found by their place alone: reviewed.
+                subject, score = prose_subject(header)
+                out["subject"] = Field(subject, 0.8 * score)
     date = _issued_date(page, header)
     if date is not None:
         out["issued_date"] = date
@@ -263,16 +274,31 @@ def _last_page(pages: Sequence[OcrPage], unit_codes: Sequence[str]) -> dict[str,
             continue
         column = text_column(page, found)
         signer = read_signer(found, column)
-        if signer is None or (signer.label is None and signer.full_name is None):
+        reread = name_from_lines(page)
+        if signer is None or (signer.label is None and signer.full_name is None and not reread):
             continue
         if any(page is p for p in earlier) and signer.label is None:
             continue
         out = _signer_fields(signer)
+        out["signer_full_name"] = _full_name(out["signer_full_name"], reread)
         recipients = read_recipients(found, signer.label, column, unit_codes)
         if recipients is not None:
             out["recipients"] = Field(recipients.items, recipients.score)
         return out
     return {}
+
+
+def _full_name(read: Field, reread: tuple[str, float] | None) -> Field:
+    """Tesseract's reading of the name, or the Vietnamese recognizer's of the name line
+    (`signer_lines`) where Tesseract's is not given; two readings that differ are two
+    guesses, and agreeing ones vouch for each other."""
+    if reread is None:
+        return read
+    if read.value is None or read.score < null_below("signer_full_name"):
+        return Field(*reread)
+    if read.value == reread[0]:
+        return Field(read.value, combine(read.score, reread[1]))
+    return Field(read.value, min(read.score, review_below("signer_full_name") - 0.01))
 
 
 def _signer_fields(signer: Signer) -> dict[str, Field]:

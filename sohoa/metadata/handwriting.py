@@ -15,11 +15,13 @@ guess gives nothing, and the field stays null for a clerk.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from PIL import Image
 
@@ -27,7 +29,7 @@ from sohoa.metadata.dates import EARLIEST, MonthYear
 from sohoa.metadata.layout import Segment, segments, text_column
 from sohoa.metadata.review import combine
 from sohoa.metadata.zones import find_header
-from sohoa.models import FieldLine, OcrPage
+from sohoa.models import EncodedImage, FieldLine, OcrPage
 from sohoa.ocr.lines import LineReading
 
 #: How much of the line height to add around a line crop (handwriting rises above it).
@@ -42,11 +44,42 @@ _MARGINS = ((0.2, 0.0), (0.2, 0.2), (0.4, 0.1))
 
 
 def read_field_lines(image: Image.Image, page: OcrPage) -> tuple[FieldLine, ...]:
-    """The `Số:` line and the date line of page 1 read by the line recognizer, each
-    whole and each field alone (`image` is the OCR image the word boxes live in)."""
-    from sohoa.ocr.lines import recognizer
+    """The lines of a page read again by a line recognizer (`image` is the OCR image the
+    word boxes live in): on page 1 the `Số:` line and the date line, each whole and each
+    field alone; on a page with a signer block, its name line (`signer_lines`)."""
+    from sohoa.metadata.signer_lines import read_signer_lines
 
-    return tuple(line for line, _ in field_crops(image, page, recognizer().read))
+    found = _number_and_date_lines(image, page) if page.index == 0 else ()
+    return found + read_signer_lines(image, page)
+
+
+def _number_and_date_lines(image: Image.Image, page: OcrPage) -> tuple[FieldLine, ...]:
+    """Read by the first recognizer, and by the second too where the first did not settle
+    the number and the day."""
+    from sohoa.ocr.lines import recognizer, vietnamese_recognizer
+
+    found = tuple(line for line, _ in field_crops(image, page, recognizer().read))
+    if not found or _settled(found):
+        return found
+    other = field_crops(image, page, vietnamese_recognizer().read)
+    return found + tuple(dataclasses.replace(line, reader="aster") for line, _ in other)
+
+
+#: Both fields read at least this sure by the first recognizer: print, no need of another.
+SETTLED = 0.95
+
+
+def _settled(lines: tuple[FieldLine, ...]) -> bool:
+    page = OcrPage(
+        index=0, source=Path(), width=1, height=1, dpi=1, dpi_assumed=False, rotation=0,
+        skew_degrees=0.0, words=(), text="", mean_confidence=0.0, image=_NO_IMAGE,
+        field_lines=lines,
+    )  # fmt: skip
+    readings = (number_reading(page), date_part(page, "day"))
+    return all(r is not None and r.confidence >= SETTLED for r in readings)
+
+
+_NO_IMAGE = EncodedImage(b"", "FlateDecode", 1, 1, "L")
 
 
 def field_crops(
@@ -173,17 +206,37 @@ def _agree(
     return max(found, key=lambda r: r.confidence, default=None)
 
 
-def _readings(page: OcrPage, field: str, crop: str) -> list[FieldLine]:
-    return [f for f in page.field_lines if f.field == field and f.crop == crop]
+def _readings(page: OcrPage, field: str, crop: str, reader: str = "ppocr") -> list[FieldLine]:
+    return [
+        f for f in page.field_lines if f.field == field and f.crop == crop and f.reader == reader
+    ]
+
+
+def _readers(page: OcrPage) -> list[str]:
+    return list(dict.fromkeys(f.reader for f in page.field_lines))
+
+
+def _either(found: Sequence[DigitsReading | None]) -> DigitsReading | None:
+    """What two recognizers give: a reading sure enough in one, unless the other is as sure
+    of other digits (then one of them misreads, and nobody can say which)."""
+    sure = [r for r in found if r is not None and r.confidence >= ACCEPT]
+    if len({r.digits for r in sure}) > 1:
+        return None
+    pool = sure or [r for r in found if r is not None]
+    return max(pool, key=lambda r: r.confidence, default=None)
 
 
 def number_reading(page: OcrPage) -> DigitsReading | None:
-    """The số as the line and the number read alone both give it, or None."""
-    lines = _readings(page, "number", "line")
+    """The số as the line and the number read alone both give it (by either recognizer), or None."""
+    return _either([_number_reading(page, reader) for reader in _readers(page)])
+
+
+def _number_reading(page: OcrPage, reader: str) -> DigitsReading | None:
+    lines = _readings(page, "number", "line", reader)
     if not lines:
         return None
     span = _number_span(lines[0].text).get("digits")
-    return _agree(_between(lines[0], span), _readings(page, "number", "digits"))
+    return _agree(_between(lines[0], span), _readings(page, "number", "digits", reader))
 
 
 def notation_reading(page: OcrPage) -> tuple[str, float] | None:
@@ -208,12 +261,17 @@ def notation_reading(page: OcrPage) -> tuple[str, float] | None:
 
 
 def date_part(page: OcrPage, part: str) -> DigitsReading | None:
-    """The day or the month ("day", "month") as the line and the part alone both give it."""
-    lines = _readings(page, "date", "line")
+    """The day or the month ("day", "month") as the line and the part alone both give it
+    (by either recognizer)."""
+    return _either([_date_part(page, part, reader) for reader in _readers(page)])
+
+
+def _date_part(page: OcrPage, part: str, reader: str) -> DigitsReading | None:
+    lines = _readings(page, "date", "line", reader)
     if not lines:
         return None
     span = _date_spans(lines[0].text).get(part)
-    return _agree(_between(lines[0], span), _readings(page, "date", part))
+    return _agree(_between(lines[0], span), _readings(page, "date", part, reader))
 
 
 def _between(line: FieldLine, span: tuple[int, int] | None) -> tuple[str, tuple[float, ...]] | None:

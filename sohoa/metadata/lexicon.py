@@ -5,7 +5,9 @@ syllable exists, so no spelling check can catch it, but the two-syllable word
 does not. When a pair of syllables is not a word of this lexicon while its
 form without diacritics is exactly one word of it, that word is what was
 printed. Only pairs are corrected, never a lone syllable: one syllable has
-too many readings.
+too many readings. Where a pair is a word either way (`chi tiêu` spending,
+`chỉ tiêu` target), a set phrase of three or four syllables decides
+(`chi tiêu nội bộ`, `hệ thống` of a `hệ thông` read).
 """
 
 from __future__ import annotations
@@ -48,6 +50,10 @@ WORDS: tuple[str, ...] = (
     "người dân", "đánh giá", "rà soát", "cấp xã", "cấp huyện", "cấp tỉnh",
     "chi tiết", "nhân dịp", "kỷ niệm", "giới thiệu", "điều lệ", "khuyến học", "góp ý",
     "dự thảo", "hoạt động", "ý kiến", "thông qua", "tầm nhìn", "thời kỳ", "giai đoạn",
+    "hệ thống", "văn bằng", "chứng chỉ", "giới thiệu", "tự chủ", "nội bộ",
+    # set phrases whose pairs are words either way
+    "chi tiêu nội bộ", "quy chế chi tiêu", "chỉ tiêu biên chế", "giao chỉ tiêu",
+    "chỉ tiêu tuyển sinh", "kinh phí chi tiêu",
 )  # fmt: skip
 
 
@@ -55,8 +61,7 @@ WORDS: tuple[str, ...] = (
 def _by_fold() -> dict[str, tuple[str, ...]]:
     table: dict[str, list[str]] = {}
     for word in WORDS:
-        if len(word.split()) == 2:
-            table.setdefault(fold(word), []).append(word)
+        table.setdefault(fold(word), []).append(word)
     return {k: tuple(dict.fromkeys(v)) for k, v in table.items()}
 
 
@@ -65,28 +70,33 @@ def _known() -> frozenset[str]:
     return frozenset(WORDS)
 
 
+_STRIP = ".,;:()\"'"
+
+
 def restore_pairs(text: str) -> tuple[str, int]:
-    """`text` with two-syllable words whose tones OCR swapped put back; and how many were."""
+    """`text` with words (pairs, and the set phrases that decide between two pairs) whose
+    tones OCR swapped put back; and how many were."""
     tokens = text.split()
     fixed = 0
     i = 0
     while i < len(tokens) - 1:
-        left, right = tokens[i], tokens[i + 1]
-        core_l = left.strip(".,;:()\"'")
-        core_r = right.strip(".,;:()\"'")
-        pair = f"{core_l} {core_r}".lower()
-        if pair in _known() or not core_l.isalpha() or not core_r.isalpha():
-            i += 1
-            continue
-        found = _by_fold().get(fold(pair))
-        if found and len(found) == 1:
-            word_l, word_r = found[0].split()
-            if core_l[:1].isupper():
-                word_l = word_l[:1].upper() + word_l[1:]
-            tokens[i] = left.replace(core_l, word_l)
-            tokens[i + 1] = right.replace(core_r, word_r)
+        for size in (4, 3, 2):
+            window = tokens[i : i + size]
+            cores = [t.strip(_STRIP) for t in window]
+            if len(window) < size or not all(c.isalpha() for c in cores):
+                continue
+            phrase = " ".join(cores).lower()
+            if phrase in _known():
+                break  # read as a word of the lexicon: nothing to put back here
+            found = _by_fold().get(fold(phrase))
+            if not found or len(found) != 1:
+                continue
+            for j, (core, word) in enumerate(zip(cores, found[0].split(), strict=True)):
+                if core[:1].isupper():
+                    word = word[:1].upper() + word[1:]
+                tokens[i + j] = tokens[i + j].replace(core, word)
             fixed += 1
-            i += 2
-            continue
+            i += size - 1
+            break
         i += 1
     return " ".join(tokens), fixed

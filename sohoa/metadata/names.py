@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+from sohoa.metadata.dictionary import known as real_syllable
 from sohoa.metadata.syllables import is_syllable
 from sohoa.metadata.text import fold, nfc, title_vn
 
@@ -139,7 +140,7 @@ def read_person_name(words: list[str]) -> NameReading | None:
         elif known and len(known) == 1 and is_syllable(word):
             out.append(known[0])  # diacritics restored: "Dung" is ambiguous, "Nguyen" is not
             score = min(score, 0.8)
-        elif is_syllable(word) and known is None:
+        elif is_syllable(word) and known is None and real_syllable(word) is not False:
             out.append(word)  # a real syllable the lists do not hold: trust the OCR less
             score = min(score, 0.75)
         elif is_syllable(word):

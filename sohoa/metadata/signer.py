@@ -47,6 +47,8 @@ class Signer:
     name_score: float
     label: Segment | None
     """The `Nơi nhận:` segment the block was aligned with."""
+    lines: tuple[Segment, ...] = ()
+    """The upper-case lines of the block (authority, position): the name is under them."""
 
 
 def find_label(found: Sequence[Segment], column: Column) -> Segment | None:
@@ -68,6 +70,12 @@ def read_signer(found: Sequence[Segment], column: Column) -> Signer | None:
         body = [s for s in found if s.width > 0.6 * column.width]
         start = body[-1].bottom if body else 0.0
     block = [s for s in right if s.top >= start]
+    if not block and label is not None:
+        # `Nơi nhận:` under the signatures (two signers side by side, a joint document):
+        # the block stands above it, under the body.
+        body = [s for s in found if s.width > 0.6 * column.width and s.bottom < label.top]
+        upper = max(body[-1].bottom if body else 0.0, label.top - 14 * label.height)
+        block = [s for s in right if upper <= s.top < label.top]
     if not block:
         return None if label is None else Signer(None, 0.0, None, 0.0, None, 0.0, label)
     name_index, name = _find_name(block)
@@ -84,6 +92,7 @@ def read_signer(found: Sequence[Segment], column: Column) -> Signer | None:
         name.name if name else None,
         name.score if name else 0.0,
         label,
+        tuple(lines),
     )
 
 

@@ -14,6 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from sohoa.metadata.dictionary import check_text
 from sohoa.metadata.grammar import CONG_VAN, type_name_from_heading
 from sohoa.metadata.layout import Column, Segment
 from sohoa.metadata.lexicon import restore_pairs
@@ -61,7 +62,8 @@ def read_title(found: Sequence[Segment], header: Header, column: Column) -> Titl
             text = _subject_text([w for s in vv for w in s.words])
             subject, fixed = restore_pairs(_VV.sub("", text, count=1).strip())
             words = [w for s in vv for w in s.words][1:]  # the `V/v` label is not the subject
-            score = text_confidence(words) * 0.95**fixed * _ending(subject)
+            subject, doubt = checked_subject(subject)
+            score = min(text_confidence(words) * 0.95**fixed * _ending(subject), doubt)
             # No heading and a `V/v` label under the number: a công văn (Phụ lục III).
             type_score = combine(vv[0].words[0].confidence / 100.0, 0.7)
             return Title(CONG_VAN, type_score, subject or None, score if subject else 0.0, True)
@@ -80,10 +82,25 @@ def read_title(found: Sequence[Segment], header: Header, column: Column) -> Titl
     if text.startswith("(") and text.endswith(")"):
         text = text[1:-1].strip()  # `(Về việc …)` under a collective heading
     subject, fixed = restore_pairs(text)
-    score = text_confidence(words) * 0.95**fixed * _ending(subject)
+    subject, doubt = checked_subject(subject)
+    score = min(text_confidence(words) * 0.95**fixed * _ending(subject), doubt)
     if _goes_on(found, lines[-1], column):
         score *= 0.5  # the next line sits at the subject's pitch but was not taken: cut?
     return Title(type_heading.name, type_score, subject, score, False, heading)
+
+
+#: The most a subject with a word that is no syllable of Vietnamese may score: not given.
+NOT_A_WORD = 0.45
+
+
+def checked_subject(subject: str) -> tuple[str, float]:
+    """The subject with its misread marks put back where the dictionary allows (`trong địp`
+    → `trong dịp`), and the most it may score: a word that is no syllable of Vietnamese
+    left in it means a misreading nobody can undo, and the subject is not given."""
+    text, fixed, unknown = check_text(subject)
+    if unknown:
+        return text, NOT_A_WORD
+    return text, 0.97**fixed
 
 
 def _goes_on(found: Sequence[Segment], last: Segment, column: Column) -> bool:
@@ -138,6 +155,32 @@ def _vv_lines(header: Header) -> list[Segment]:
             break
         lines.append(segment)
     return lines[:MAX_SUBJECT_LINES]
+
+
+def prose_subject(header: Header) -> tuple[str | None, float]:
+    """The sentence-case lines right under the number of a công văn whose `V/v` label was
+    not printed or not read: its trích yếu (subject, score)."""
+    if header.number is None:
+        return None, 0.0
+    under = [s for s in header.left if s.top > header.number.bottom - 2 and not _is_mark(s)]
+    lines: list[Segment] = []
+    previous = header.number
+    for segment in under:
+        gap = segment.top - previous.bottom
+        if gap > (1.5 if not lines else 0.9) * previous.height or is_label(segment, "kinhgui"):
+            break
+        if is_upper_text(segment.text, minimum=3):
+            break
+        lines.append(segment)
+        previous = segment
+        if len(lines) == MAX_SUBJECT_LINES:
+            break
+    words = [w for s in lines for w in s.words]
+    if not words:
+        return None, 0.0
+    subject, fixed = restore_pairs(_subject_text(words))
+    subject, doubt = checked_subject(subject)
+    return subject, min(text_confidence(words) * 0.95**fixed * _ending(subject), doubt)
 
 
 def _is_mark(segment: Segment) -> bool:

@@ -120,9 +120,9 @@ def process_page(ref: PageRef, engine: OcrEngine, options: PageOptions) -> OcrPa
         warnings=tuple(warnings),
         codes=read_codes(clean.ocr_image),
     )
-    if ref.index == 0:
-        # The số and the day are often handwritten: read their lines again (issue 10).
-        page = dataclasses.replace(page, field_lines=read_field_lines(clean.ocr_image, page))
+    # The số and the day are often handwritten, the signer's name under the seal: their
+    # lines are read again (issue 10).
+    page = dataclasses.replace(page, field_lines=read_field_lines(clean.ocr_image, page))
     return page
 
 

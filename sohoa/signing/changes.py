@@ -29,6 +29,7 @@ own `summarise_integrity_info` decides `docmdp_ok` against the permissions.
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -182,6 +183,22 @@ def realign_signed_revision(sig: EmbeddedPdfSignature) -> None:
                 return
 
 
+def _memoize_xref_lookups(reader: PdfFileReader) -> None:
+    """Cache which revision introduced each object (the cross-reference sections never change).
+
+    pyHanko asks it for every reference each rule follows, scanning all
+    sections each time; a file with two dozen signatures and their DSS/VRI
+    updates (EU DSS's lt-short.pdf) spent most of its 10 s there.
+    """
+    xrefs = reader.xrefs
+    if getattr(xrefs, "_sohoa_memoized", False):
+        return
+    xrefs.get_introducing_revision = functools.lru_cache(maxsize=None)(
+        xrefs.get_introducing_revision
+    )
+    xrefs._sohoa_memoized = True
+
+
 def review_signature(
     reader: PdfFileReader,
     sig: EmbeddedPdfSignature,
@@ -195,6 +212,7 @@ def review_signature(
     revision changed the DSS. Raises what pyHanko raises when the signed bytes
     themselves cannot be digested (the caller reports the signature broken).
     """
+    _memoize_xref_lookups(reader)
     realign_signed_revision(sig)
     sig.compute_integrity_info(diff_policy=DIFF_POLICY, skip_diff=True)
     if sig.coverage < SignatureCoverageLevel.ENTIRE_REVISION:

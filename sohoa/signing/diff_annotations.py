@@ -5,14 +5,18 @@ DocMDP P=3 (and an approval signature, which sets no DocMDP) permits
 signing; pyHanko names that level `ModificationLevel.ANNOTATIONS` but has no
 rule producing it. `AnnotationRule` is that rule, qualified at that level so
 that pyHanko's own DocMDP check refuses it after a certification with P=1
-or P=2. What it clears, and nothing more:
+or P=2. It clears creation and modification; not deletion, nor hiding an
+annotation that was shown when signed: an annotation the signer saw may lie
+over page content, and taking it away shows the signer's words with what
+it covered (the "hide" shadow attack done with a comment). What it clears,
+and nothing more:
 
 - a page whose dictionary is unchanged but for /Annots (values pointing to
   fresh identical copies count as unchanged, see `same_content`);
 - in /Annots: widgets of signature fields created in the same revision (the
   binding pyHanko's `SigFieldCreationRule` clears, done here instead so that
   it sees through fresh copies), and markup annotations (comments, stamps,
-  highlights, links…) added or removed, with the fresh objects they use;
+  highlights, links…) added, with the fresh objects they use;
 - an existing non-widget annotation rewritten in place, on the paths where
   the signed file used it as an annotation (a page's /Annots, another
   annotation's /Popup or /IRT, the structure tree's /Obj); any other use of
@@ -21,8 +25,11 @@ or P=2. What it clears, and nothing more:
 
 Never cleared: a widget added to or removed from a form field (that is a
 form change), an annotation that runs an action able to change what is
-shown (JavaScript, hide, reset form, launch…), a page's content, resources
-or boxes, pages added, removed or reordered. `NamesRule` clears the one
+shown (JavaScript, hide, reset form, launch…), an annotation or signature
+widget added, or a comment moved or unhidden, over another annotation of the
+page (a comment laid over a form field or a signature's appearance hides
+what was signed; EU DSS reports such overlaps as modifications), a page's
+content, resources or boxes, pages added, removed or reordered. `NamesRule` clears the one
 catalog name tree annotations need: /Names /AP, the appearance streams
 Acrobat's comment tools refer to by name (ISO 32000-1 §7.7.4).
 """
@@ -30,6 +37,7 @@ Acrobat's comment tools refer to by name (ISO 32000-1 §7.7.4).
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from decimal import Decimal
 from typing import Any
 
 from pyhanko.pdf_utils import generic
@@ -124,7 +132,7 @@ def _leaf_pages(old: HistoricalResolver, new: HistoricalResolver) -> Iterator[tu
         if depth > 64:
             raise SuspiciousModification("the page tree is too deep")
         if not isinstance(old_node, generic.IndirectObject) or old_node != new_node:
-            raise SuspiciousModification("the page tree was replaced after signing")
+            raise SuspiciousModification("pages were replaced or reordered after signing")
         node = old_node.get_object()
         if raw(node, "/Type") != "/Pages":
             number += 1
@@ -145,6 +153,54 @@ def _leaf_pages(old: HistoricalResolver, new: HistoricalResolver) -> Iterator[tu
         )
 
 
+#: Annotation flags (ISO 32000-1 Table 165) under which nothing is drawn.
+HIDDEN, NO_VIEW = 2, 32
+
+
+def _box(annot: Any) -> tuple[float, float, float, float] | None:
+    """The drawn rectangle of an annotation, or None when it draws nothing."""
+    if not isinstance(annot, generic.DictionaryObject):
+        return None
+    flags, opacity = annot.get("/F", 0), annot.get("/CA", 1)
+    if isinstance(flags, int) and flags & (HIDDEN | NO_VIEW):
+        return None
+    if isinstance(opacity, int | float | Decimal) and opacity <= 0:
+        return None
+    try:
+        x1, y1, x2, y2 = (float(v) for v in annot["/Rect"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    box = (min(x1, x2), min(y1, y2), max(x1, x2), max(y1, y2))
+    return box if box[2] > box[0] and box[3] > box[1] else None
+
+
+def check_not_covering(
+    new: HistoricalResolver, ref: Any, annots: Iterable[Any], where: str
+) -> None:
+    """Refuse annotation `ref` when it is drawn over another annotation in `annots`."""
+    mine = new(ref)
+    box = _box(mine)
+    if box is None:
+        return
+    family = {getattr(raw(mine, k), "reference", None) for k in ("/Popup", "/Parent", "/IRT")}
+    for other_ref in annots:
+        if other_ref == ref or other_ref in family:
+            continue
+        other = new(other_ref)
+        if getattr(raw(other, "/Popup"), "reference", None) == ref:
+            continue  # its own comment's pop-up window
+        theirs = _box(other)
+        if theirs is None:
+            continue
+        if min(box[2], theirs[2]) > max(box[0], theirs[0]) and min(box[3], theirs[3]) > max(
+            box[1], theirs[1]
+        ):
+            raise SuspiciousModification(
+                f"{where}: the annotation {ref} drawn after signing covers the annotation "
+                f"{other_ref}, hiding what was signed"
+            )
+
+
 class AnnotationRule(FieldMDPRule):
     """Annotations on pages, and the widgets of new signature fields (module docstring)."""
 
@@ -158,10 +214,13 @@ class AnnotationRule(FieldMDPRule):
             return
         widgets = _new_signature_widgets(context)
         for number, page_ref in _leaf_pages(old, new):
-            old_page, new_page = old(page_ref), new(page_ref)
-            _old_annots, annots_ref = _annots(new_page, f"page {number}")
-            if page_ref in touched or (annots_ref is not None and annots_ref in touched):
-                yield from self._page(old, new, number, page_ref, old_page, new_page, widgets)
+            new_page = new(page_ref)
+            annots = raw(new_page, "/Annots")
+            annots_touched = (
+                isinstance(annots, generic.IndirectObject) and annots.reference in touched
+            )
+            if page_ref in touched or annots_touched:
+                yield from self._page(old, new, number, page_ref, old(page_ref), new_page, widgets)
 
     @staticmethod
     def _touches_pages(old: HistoricalResolver, new: HistoricalResolver, ref: Any) -> bool:
@@ -198,12 +257,13 @@ class AnnotationRule(FieldMDPRule):
             return  # nothing this rule explains: an /Annots array rewritten in place as it was
         level, names = LTA, set()
         for ref in old_annots - new_annots:
-            gone = old(ref)
-            if not is_markup(gone):
-                raise SuspiciousModification(f"{where}: a form field's widget {ref} was removed")
-            level = ANNOTATIONS
+            kind = "a form field's widget" if is_widget(old(ref)) else "the annotation"
+            raise SuspiciousModification(
+                f"{where}: {kind} {ref}, shown when the file was signed, was removed"
+            )
         updates: list[tuple[ModificationLevel, FormUpdate]] = []
         for ref in new_annots - old_annots:
+            check_not_covering(new, ref, new_annots, where)
             if ref in widgets:
                 names.add(widgets[ref])
                 continue
@@ -254,6 +314,20 @@ class AnnotationRule(FieldMDPRule):
             if not (is_markup(before) and is_markup(after)):
                 continue
             check_actions(after, f"the annotation {ref}")
+            if _box(before) is not None and _box(after) is None:
+                raise SuspiciousModification(
+                    f"the annotation {ref}, shown when the file was signed, was hidden"
+                )
+            if _box(before) != _box(after):
+                page = raw(after, "/P")
+                annots = raw(page.get_object(), "/Annots") if page is not None else None
+                annots = annots.get_object() if annots is not None else None
+                if not isinstance(annots, generic.ArrayObject):
+                    raise SuspiciousModification(
+                        f"the annotation {ref} was moved or shown after signing, and names no page"
+                    )
+                refs = [a.reference for a in annots if isinstance(a, generic.IndirectObject)]
+                check_not_covering(new, ref, refs, f"the annotation {ref}")
             for path in old._get_usages_of_ref(ref):
                 nodes = path.path
                 place = nodes[-1] if nodes else None

@@ -64,21 +64,35 @@ class StructureTreeRule(QualifiedWhitelistRule):
         if new_raw != old_raw and not fresh_root:
             raise SuspiciousModification("/StructTreeRoot now points to another object")
         touched = new.explicit_refs_in_revision()
-        for ref in _rewritten_tree_objects(new, new_raw, touched):
+        # Writers rewrite the root, or only the elements and index they touch:
+        # start from the root and from every rewritten object the signed file
+        # used inside the tree alone, then follow the tree into what is new.
+        starts = [new_raw] + [
+            generic.IndirectObject(ref.idnum, ref.generation, new)
+            for ref in touched
+            if not old.is_ref_unassignable(ref) and _inside_tree(old, ref)
+        ]
+        for ref in _rewritten_tree_objects(new, starts, touched):
             yield from _clear(old, new, ref)
 
 
+def _inside_tree(old: HistoricalResolver, ref: Any) -> bool:
+    """Whether the signed file used `ref` only inside its structure tree."""
+    paths = old._get_usages_of_ref(ref)
+    return bool(paths) and all(p.path[:2] == ("/Root", "/StructTreeRoot") for p in paths)
+
+
 def _rewritten_tree_objects(
-    new: HistoricalResolver, start: Any, touched: set[Any]
+    new: HistoricalResolver, starts: list[Any], touched: set[Any]
 ) -> Iterable[Any]:
-    """References written in this revision, reached from `start` along tree edges.
+    """References written in this revision, reached from `starts` along tree edges.
 
     Objects not written in this revision are not entered: what they point to
     was judged when they were written (pyHanko compares each revision with
     the signed one), and walking all of a large tree each time would be slow.
     """
     seen: set[Any] = set()
-    pending = [start]
+    pending = list(starts)
     steps = 0
     while pending:
         value = pending.pop()
@@ -111,12 +125,10 @@ def _clear(
     before = old(ref)
     if isinstance(before, generic.StreamObject):
         return
-    paths = old._get_usages_of_ref(ref)
-    inside = [p for p in paths if p.path[:2] == ("/Root", "/StructTreeRoot")]
-    if len(inside) != len(paths):
+    if not _inside_tree(old, ref):
         return  # also used outside the tree in the signed file: not ours to clear
     _check_kept_alternatives(old, new, before, after, ref)
-    for path in inside:
+    for path in old._get_usages_of_ref(ref):
         yield (
             ModificationLevel.LTA_UPDATES,
             ReferenceUpdate(ref, context_checked=Context.from_absolute(old, path)),
