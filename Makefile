@@ -44,6 +44,7 @@ bench: setup
 	$(BIN)/python bench/bench_signing.py
 	$(BIN)/python bench/bench_archive.py
 	$(BIN)/python bench/bench_watch.py
+	$(BIN)/python bench/bench_progress.py
 
 lint: venv
 	$(BIN)/ruff check sohoa tests samples bench

@@ -11,7 +11,11 @@ the day and the month are read by each candidate from the same crops
   tesseract        the digits Tesseract read in the number and date lines
   ppocr line       PP-OCRv4 (the rapidocr-onnxruntime wheel's model) on the line alone
   ppocr chosen     what sohoa gives: the line and a crop of the field alone agree,
-                   every digit sure enough (ACCEPT), days and numbers zero-padded
+                   every digit sure enough (ACCEPT), days and numbers zero-padded;
+                   where PP-OCR did not settle the number and the day, AsterNet
+                   (Vietnamese, the asterocr wheel's model) reads the same fields too
+                   and either reader's agreement counts (not when both are sure of
+                   other digits)
   sklearn digits   a k-NN on scikit-learn's handwritten digits (`load_digits`, 8×8)
                    over the connected components of the field crop
   rendered fonts   the same k-NN trained on digits rendered here in italic and
@@ -19,7 +23,11 @@ the day and the month are read by each candidate from the same crops
                    and slanted
 
 Each is scored right / null / wrong per field (a wrong value costs more than
-a null). Prints figures only.
+a null). Then the calibration of ACCEPT: each reader's line-and-crop agreements
+by confidence, right or wrong (on real-dev: PP-OCR 32/32 right at ≥ 0.9, 4/5
+at 0.75–0.9, the wrong one a lone `8` for 28 that the zero-padding rule
+refuses; AsterNet 13/13 at ≥ 0.75; under 0.75 half are wrong). Prints
+figures only.
 """
 
 from __future__ import annotations
@@ -43,8 +51,10 @@ from sohoa.metadata.dates import read_month_year  # noqa: E402
 from sohoa.metadata.handwriting import (  # noqa: E402
     ACCEPT,
     PRINTED,
+    _date_part,
     _date_spans,
     _digits_of,
+    _number_reading,
     _number_span,
     date_part,
     field_crops,
@@ -270,6 +280,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     names = ("tesseract", "ppocr line", "ppocr chosen", "sklearn digits", "rendered fonts")
     scores = {n: {f: [0, 0, 0] for f in FIELDS} for n in names}
     as_read = {n: {f: [0, 0, 0] for f in FIELDS} for n in names}
+    agreements: list[tuple[str, float, bool]] = []
     with tempfile.TemporaryDirectory() as tmp:
         for key, doc in truth.items():
             ref = open_document((args.real / doc["file"]).resolve()).pages[0]
@@ -285,6 +296,15 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "rendered fonts": knn_values(fonts_knn, crops),
             }
             want = truth_values(doc)
+            for reader in ("ppocr", "aster"):
+                for field, found in (
+                    ("number", _number_reading(page, reader)),
+                    ("day", _date_part(page, "day", reader)),
+                    ("month", _date_part(page, "month", reader)),
+                ):
+                    if found is not None:
+                        ok = same(field, found.digits, want[field])
+                        agreements.append((reader, found.confidence, ok))
             line = [key[:4]]
             for name in names:
                 for field in FIELDS:
@@ -300,6 +320,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"\nhandwritten and printed số/day/month on {args.real} ({len(truth)} documents)")
     _table("as read (every value taken)", names, as_read)
     _table(f"given only when sure (Tesseract ≥ {PRINTED}, others ≥ {args.sure})", names, scores)
+    print(f"\ncalibration of ACCEPT = {ACCEPT}: line-and-crop agreements of each reader")
+    print(f"  {'reader':<8} {'confidence':<12} {'found':>6} {'right':>6}")
+    for reader in ("ppocr", "aster"):
+        for low, high in ((0.0, 0.5), (0.5, ACCEPT), (ACCEPT, 0.9), (0.9, 1.01)):
+            inside = [ok for r, c, ok in agreements if r == reader and low <= c < high]
+            print(
+                f"  {reader:<8} {low:.2f}–{min(high, 1):.2f}    {len(inside):>6} {sum(inside):>6}"
+            )
     if digits_knn is None:
         print("  (sklearn digits: scikit-learn is not installed: `make bench` installs it)")
     engine.close()

@@ -351,8 +351,14 @@ def test_productivity_per_clerk_and_station(
     try:
         import_rows(store, tmp_path, [entry(1, "2025-01-01")])
         prod = progress(store.db, ProgressSettings(), date(2026, 12, 31)).productivity
+        early = progress(store.db, ProgressSettings(), date(2026, 1, 20)).productivity
     finally:
         store.close()
+    # ten days of work are not scaled to a year
+    assert early.window_days == 10 and early.per_clerk is None
+    assert [(name, docs, year) for name, docs, year in early.clerks] == [
+        ("Nguyễn Thị Lan", 6, None), ("Trần Văn Minh", 4, None)
+    ]  # fmt: skip
     assert prod.target == 1600 and prod.window_days == 365 - 10  # from the first ingest
     assert [(name, docs) for name, docs, _ in prod.clerks] == [
         ("Nguyễn Thị Lan", 6), ("Trần Văn Minh", 6)
@@ -455,6 +461,10 @@ def test_an_older_archive_is_migrated_with_what_it_holds(tmp_path: Path) -> None
         " VALUES (1, '2025-01-02T09:00:00+07:00', 'An', 'quầy 1', 'ingest', 'abcd', '{}')"
     )
     conn.close()
+    looked = run("progress", "--archive", str(root))  # reading: nothing migrated, nothing made
+    assert looked.returncode == 3 and "register import" in " ".join(looked.stderr.split())
+    with sqlite3.connect(root / "index.sqlite") as peek:
+        assert peek.execute("PRAGMA user_version").fetchone()[0] == 3
     store = Archive(root)
     try:
         verdict = store.db.execute("SELECT ok, source, checked_at FROM signature_checks").fetchone()

@@ -4,6 +4,7 @@ a real Chromium; its text read back by poppler's pdftotext, a page rendered by p
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import unicodedata
@@ -171,6 +172,16 @@ def test_cli_report_html_only_and_bad_quarters(tmp_path: Path) -> None:
     result = json.loads(done.stdout)
     assert result["at"] == "2025-12-31" and result["pdf"] is None
     assert Path(result["html"]).name == "bao-cao-so-hoa-2025Q4.html"
+    # Without a browser the PDF cannot be printed: exit 5 (the machine lacks a tool), the
+    # HTML is there all the same.
+    bare = subprocess.run(
+        [*SOHOA, "progress", "report", "--quarter", "2025Q4", "--out", str(tmp_path / "bare"),
+         "--archive", str(root)],
+        capture_output=True, text=True, timeout=300, env={**os.environ, "PATH": str(tmp_path)},
+    )  # fmt: skip
+    assert bare.returncode == 5 and "Chromium" in bare.stderr
+    assert (tmp_path / "bare" / "bao-cao-so-hoa-2025Q4.html").is_file()
+    assert not (tmp_path / "bare" / "bao-cao-so-hoa-2025Q4.pdf").exists()
     for quarter in ("2099Q1", "2025Q5"):
         refused = subprocess.run(
             [*SOHOA, "progress", "report", "--quarter", quarter, "--out", str(out),

@@ -19,11 +19,11 @@ from sohoa.commands.common import (
     JsonOption,
     app,
     err,
-    open_archive,
     out,
     settings_for,
 )
 from sohoa.errors import UsageError
+from sohoa.progress.reading import open_index
 
 progress_app = typer.Typer(
     help="Progress on the road to 100 % digitized (Quyết định 151/QĐ-STC): figures, gaps, "
@@ -58,6 +58,10 @@ def _number(value: float | int) -> str:
     return f"{value:,.0f}" if isinstance(value, int) else f"{value:,.1f}"
 
 
+def _rate(per_day: float) -> str:
+    return f"{per_day:,.1f}" if per_day >= 10 else f"{per_day:.2f}"
+
+
 def _percent(value: float | None) -> str:
     return "–" if value is None else f"{value:.1f} %"
 
@@ -87,11 +91,11 @@ def progress(
 
     settings = settings_for(config, archive)
     day = day_option(at)
-    store = open_archive(settings)
+    db = open_index(settings.archive)
     try:
-        figures = compute(store.db, settings.progress, day, by=by)
+        figures = compute(db, settings.progress, day, by=by)
     finally:
-        store.close()
+        db.close()
     if as_json:
         for name, standing in figures.groups:
             line = {"by": by, "group": name, **standing.to_json()}
@@ -123,7 +127,7 @@ def print_progress(p: Any) -> None:
         missing, per_day = p.next_needed
         out.print(
             f"  next         {p.next.percent:g} % by {p.next.day.isoformat()}: "
-            f"{_number(missing)} more, {per_day:,.1f} a day"
+            f"{_number(missing)} more, {_rate(per_day)} a day"
         )
     pace = p.pace
     when = (
@@ -133,7 +137,7 @@ def print_progress(p: Any) -> None:
     )
     out.print(
         f"  pace         {_number(pace.digitized)} in the last {pace.days} days "
-        f"({pace.per_day:,.1f} a day): {when}"
+        f"({_rate(pace.per_day)} a day): {when}"
     )
     other = p.valid if p.scope == "resolved" else p.resolved
     label = "still valid" if p.scope == "resolved" else "all resolved"
@@ -156,11 +160,18 @@ def print_progress(p: Any) -> None:
         )
     )
     prod = p.productivity
-    if prod.clerks:
+    if prod.clerks and prod.per_clerk is not None and prod.per_station is not None:
         out.print(
             f"  clerks       {len(prod.clerks)} clerk(s): {prod.per_clerk:,.0f} documents per "
             f"clerk per year (plan: {prod.target:,}); {len(prod.stations)} station(s): "
             f"{prod.per_station:,.0f} per station per year"
+        )
+    elif prod.clerks:
+        documents = sum(c[1] for c in prod.clerks)
+        out.print(
+            f"  clerks       {len(prod.clerks)} clerk(s), {documents:,} documents in "
+            f"{prod.window_days} day(s): too short a time to count per year (plan: "
+            f"{prod.target:,})"
         )
     reuse = p.reuse
     out.print(
@@ -214,13 +225,13 @@ def gaps(
     from sohoa.progress import gaps as find
 
     settings = settings_for(config, archive)
-    store = open_archive(settings)
+    db = open_index(settings.archive)
     try:
-        counts = find.counts(store.db, department)
-        entries = list(find.entries(store.db, department=department, limit=limit or None))
-        documents = [] if department else list(find.documents(store.db, limit=limit or None))
+        counts = find.counts(db, department)
+        entries = list(find.entries(db, department=department, limit=limit or None))
+        documents = [] if department else list(find.documents(db, limit=limit or None))
     finally:
-        store.close()
+        db.close()
     if as_json:
         for gap in (*entries, *documents):
             print(json.dumps(gap.to_json(), ensure_ascii=False), flush=True)
@@ -286,13 +297,11 @@ def report(
     if period.start > today:
         raise UsageError(f"{period.label} has not begun (today is {today.isoformat()})")
     day = day_option(at) if at else min(period.end, today)
-    store = open_archive(settings)
+    db = open_index(settings.archive)
     try:
-        written = write_report(
-            store.db, settings, period, day, out_dir, today=today, pdf=not html_only
-        )
+        written = write_report(db, settings, period, day, out_dir, today=today, pdf=not html_only)
     finally:
-        store.close()
+        db.close()
     if as_json:
         print(json.dumps(written.to_json(), ensure_ascii=False), flush=True)
         return

@@ -290,11 +290,11 @@ def _last_page(pages: Sequence[OcrPage], unit_codes: Sequence[str]) -> dict[str,
 
 def _full_name(read: Field, reread: tuple[str, float] | None) -> Field:
     """Tesseract's reading of the name, or the Vietnamese recognizer's of the name line
-    (`signer_lines`) where Tesseract's is not given; two readings that differ are two
-    guesses, and agreeing ones vouch for each other."""
+    (`signer_lines`) where Tesseract read no name at all; two readings that differ are two
+    guesses (an unsure one stays unsure), and agreeing ones vouch for each other."""
     if reread is None:
         return read
-    if read.value is None or read.score < null_below("signer_full_name"):
+    if read.value is None:
         return Field(*reread)
     if read.value == reread[0]:
         return Field(read.value, combine(read.score, reread[1]))

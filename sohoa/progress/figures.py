@@ -23,6 +23,7 @@ from typing import Any
 
 from sohoa.config import ProgressSettings
 from sohoa.errors import UsageError
+from sohoa.progress.reading import EMPTY_HINT
 from sohoa.progress.targets import (
     Milestone,
     completion_date,
@@ -34,6 +35,8 @@ from sohoa.progress.targets import (
 )
 
 BY = ("department", "field", "year")
+#: Days of work below which documents per clerk are not scaled to a year.
+MIN_DAYS = 30
 #: Still valid on :day (`valid_through`: the register's flag at export time and valid_until).
 VALID = "valid_through >= :day"
 #: What "digitized" means, in the words every output repeats.
@@ -131,21 +134,21 @@ class Productivity:
     target: int
     window_days: int
     """Days of the audit trail counted (a year, or since the first ingest)."""
-    clerks: tuple[tuple[str, int, float], ...]
-    """(actor, documents in the window, per year)."""
-    stations: tuple[tuple[str, int, float], ...]
+    clerks: tuple[tuple[str, int, float | None], ...]
+    """(actor, documents in the window, per year: None when the window is under a month)."""
+    stations: tuple[tuple[str, int, float | None], ...]
 
     @property
     def per_clerk(self) -> float | None:
-        return statistics.fmean(c[2] for c in self.clerks) if self.clerks else None
+        return _mean(c[2] for c in self.clerks)
 
     @property
     def per_station(self) -> float | None:
-        return statistics.fmean(s[2] for s in self.stations) if self.stations else None
+        return _mean(s[2] for s in self.stations)
 
     def to_json(self) -> dict[str, Any]:
-        def rows(items: tuple[tuple[str, int, float], ...], name: str) -> list[dict[str, Any]]:
-            return [{name: n, "documents": d, "per_year": round(y, 1)} for n, d, y in items]
+        def rows(items: tuple[tuple[str, int, float | None], ...], name: str) -> list[Any]:
+            return [{name: n, "documents": d, "per_year": _round(y, 1)} for n, d, y in items]
 
         return {
             "target": self.target,
@@ -264,6 +267,11 @@ class Progress:
         }
 
 
+def _mean(values: Any) -> float | None:
+    found = [v for v in values if v is not None]
+    return statistics.fmean(found) if found else None
+
+
 def _round(value: float | None, digits: int = 2) -> float | None:
     return None if value is None else round(value, digits)
 
@@ -318,10 +326,7 @@ def progress(
     params = _params(at, days)
     totals = _headline(db, settings.scope, params)
     if not totals["resolved"] and not db.execute("SELECT 1 FROM register LIMIT 1").fetchone():
-        raise UsageError(
-            "the register of results is empty",
-            hint="import the one-stop system's export with `sohoa register import FILE.csv`",
-        )
+        raise UsageError("the register of results is empty", hint=EMPTY_HINT)
     scoped = Standing(totals["total"], totals["digitized"], totals["digitized_then"], percent)
     gained = scoped.digitized - scoped.digitized_then
     per_day = gained / days
@@ -499,9 +504,11 @@ def productivity(db: sqlite3.Connection, target: int, at: date) -> Productivity:
         clerks[actor] = clerks.get(actor, 0) + n
         stations[station] = stations.get(station, 0) + n
 
-    def yearly(counts: dict[str, int]) -> tuple[tuple[str, int, float], ...]:
+    def yearly(counts: dict[str, int]) -> tuple[tuple[str, int, float | None], ...]:
+        # A few days of work scaled to a year says nothing: below a month, no yearly figure.
         return tuple(
-            (name, n, n * 365 / days) for name, n in sorted(counts.items(), key=lambda i: -i[1])
+            (name, n, n * 365 / days if days >= MIN_DAYS else None)
+            for name, n in sorted(counts.items(), key=lambda i: -i[1])
         )
 
     return Productivity(target, days, yearly(clerks), yearly(stations))

@@ -292,12 +292,18 @@ def _other_targets(p: Progress) -> str:
     )
     reuse_ok = reuse.share is not None and reuse.share >= reuse.target
     per_clerk = prod.per_clerk
-    prod_result = (
-        f"{so(per_clerk)} văn bản/người/năm ({len(prod.clerks)} cán bộ, "
-        f"{len(prod.stations)} quầy/trạm quét)"
-        if per_clerk is not None
-        else "chưa có dữ liệu"
-    )
+    if per_clerk is not None:
+        prod_result = (
+            f"{so(per_clerk)} văn bản/người/năm ({len(prod.clerks)} cán bộ, "
+            f"{len(prod.stations)} quầy/trạm quét)"
+        )
+    elif prod.clerks:
+        prod_result = (
+            f"{so(sum(c[1] for c in prod.clerks))} văn bản trong {prod.window_days} ngày "
+            "(chưa đủ 01 tháng để tính theo năm)"
+        )
+    else:
+        prod_result = "chưa có dữ liệu"
     turn_result = (
         f"trung vị {str(round(turn.median_days or 0, 1)).replace('.', ',')} ngày "
         f"({so(turn.entries)} hồ sơ)"
