@@ -379,3 +379,35 @@ def test_a_service_reads_its_passphrase_file_from_the_environment(
     secret.write_text("mật khẩu\n", encoding="utf-8")
     monkeypatch.setenv("SOHOA_PASSPHRASE_FILE", str(secret))
     assert load_settings().signing.passphrase_file == secret
+
+
+# --- the same input twice in one batch -------------------------------------------------------
+
+
+def fail_first_copy(ref: PageRef, engine: object, options: PageOptions) -> object:
+    """A page reader that fails on the file named first.jpg (a worker's page function)."""
+    from sohoa.errors import OcrError
+    from sohoa.pipeline.pages import process_page
+
+    if ref.path.name == "first.jpg":
+        raise OcrError(f"{ref.path}: page 1: the OCR engine gave up")
+    return process_page(ref, engine, options)
+
+
+def test_the_second_copy_in_a_batch_follows_the_first_when_it_is_refused(tmp_path: Path) -> None:
+    from sohoa.config import Settings
+    from sohoa.models import Quarantined
+    from sohoa.pipeline.orchestrator import Ingestor
+
+    first, second = tmp_path / "first.jpg", tmp_path / "second.jpg"
+    second.write_bytes(_jpeg(first))
+    ingestor = Ingestor(
+        Settings(archive=tmp_path / "archive", jobs=1), page_function=fail_first_copy
+    )
+    try:
+        outcomes = list(ingestor.ingest([first, second]))
+    finally:
+        ingestor.close()
+    assert [type(o) for o in outcomes] == [Quarantined, Quarantined]
+    assert "gave up" in outcomes[1].reason and "same bytes as" in outcomes[1].reason
+    assert first.exists() and second.exists()  # the batch command copies, never moves
