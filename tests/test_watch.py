@@ -4,6 +4,7 @@ clock where waiting would only slow the test down."""
 
 from __future__ import annotations
 
+import errno
 import io
 import os
 import re
@@ -214,6 +215,27 @@ def test_a_new_file_in_an_unchanged_folder_listing_is_seen_on_the_next_pass(tmp_
     _jpeg(station / "mới.jpg")  # the folder's mtime moves (or is too recent to trust)
     scanner.scan()
     assert scanner.watching() == 1
+
+
+def test_the_lock_probe_tells_a_file_another_program_holds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sohoa.pipeline.watcher import _unreadable
+
+    scan = tmp_path / "quay-1" / "khóa.jpg"
+    _jpeg(scan)
+    entry = fingerprint(scan)
+    assert entry is not None and _unreadable(entry) is None
+    real_open = os.open
+
+    def busy(path: object, flags: int, *args: object) -> int:
+        if os.fspath(path) == str(scan):  # type: ignore[arg-type]
+            raise OSError(errno.EBUSY, "Device or resource busy", str(path))
+        return real_open(path, flags, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "open", busy)
+    why = _unreadable(entry)
+    assert why is not None and scan.name in why and "another program holds it" in why
 
 
 # --- what is whole -----------------------------------------------------------------------

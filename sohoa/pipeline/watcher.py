@@ -33,6 +33,7 @@ not.
 from __future__ import annotations
 
 import contextlib
+import errno
 import glob
 import logging
 import os
@@ -402,9 +403,23 @@ class Watcher:
                 self.scanner.release(job.path)
             elif record is not None and self._same_job(job, record):
                 self._settle(job, Duplicate(job.path, record.document_id, record.pdf))
+            elif (why := _unreadable(entry)) is not None:
+                self._retry_alone(job, entry, why)
             else:
                 kept.append((job, replace(entry, station=job.station)))
         return kept
+
+    def _retry_alone(self, job: Job, entry: Entry, why: str) -> None:
+        """An input another program holds now (an antivirus, the scanner): this input alone
+        waits, with a growing back-off, and is quarantined after `attempts` tries."""
+        (job,) = self.queue.start([job])
+        if job.attempts >= self.options.attempts:
+            reason = f"{job.path}: gave up after {job.attempts} attempts: {why}"
+            self._quarantine(job, replace(entry, station=job.station), reason, "quarantined")
+            return
+        delay = min(MAX_BACKOFF_SECONDS, BACKOFF_SECONDS * 2 ** (job.attempts - 1))
+        self.queue.requeue([job], why, delay=delay)
+        self.log("retry", source=job.path, station=job.station, error=why, retry_in=delay)
 
     def _settle(self, job: Job, outcome: Outcome) -> None:
         if isinstance(outcome, Quarantined):
@@ -592,6 +607,24 @@ class Watcher:
         does: the next watcher blames them as it blames a crash.)"""
         with contextlib.suppress(SohoaError):
             self.queue.requeue(self.queue.open_jobs("processing"), None, counted=False)
+
+
+#: What a file held by another program answers: a Windows client's lock over SMB, an
+#: antivirus scanning it, a permission not granted yet.
+_HELD = frozenset({errno.EACCES, errno.EPERM, errno.EBUSY, errno.EAGAIN, errno.ETXTBSY})
+
+
+def _unreadable(entry: Entry) -> str | None:
+    """Why an input cannot be opened right now (held by another program), or None."""
+    for path in entry.files if entry.is_folder else (entry.path,):
+        try:
+            fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
+        except OSError as exc:
+            if exc.errno in _HELD:
+                return f"{path.name} cannot be read now ({exc.strerror}): another program holds it"
+            continue  # anything else is the pipeline's to say, in words
+        os.close(fd)
+    return None
 
 
 def _unlink_document(entry: Entry) -> None:
