@@ -5,6 +5,8 @@
 `--crash` replaces a function (or method, `module:Class.method`) by a SIGKILL of
 this very process: the crash happens exactly there, as a power cut would.
 `--set` changes a module constant (e.g. the free-space floor of the preflight).
+`--replace module:attr=module:attr` puts a function of the tests in the place of
+one of the product (e.g. a file another program holds for a while).
 The product has no test hooks; everything is patched from outside.
 """
 
@@ -36,6 +38,11 @@ def main(argv: list[str]) -> None:
         if flag == "--crash":
             owner, name = _resolve(value)
             setattr(owner, name, _crash)
+        elif flag == "--replace":
+            target, _, replacement = value.partition("=")
+            owner, name = _resolve(target)
+            source, attribute = _resolve(replacement)
+            setattr(owner, name, getattr(source, attribute))
         elif flag == "--set":
             target, _, number = value.partition("=")
             owner, name = _resolve(target)

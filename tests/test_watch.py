@@ -4,6 +4,7 @@ clock where waiting would only slow the test down."""
 
 from __future__ import annotations
 
+import errno
 import io
 import os
 import re
@@ -171,6 +172,40 @@ def test_taken_and_settled_inputs_are_not_offered_again(tmp_path: Path) -> None:
     assert list(_due(scanner)) == ["b.jpg"]
 
 
+def test_an_input_given_back_is_watched_again_at_once(tmp_path: Path) -> None:
+    clock = Clock()
+    scan = tmp_path / "quay-1" / "a.jpg"
+    _jpeg(scan)
+    scanner = InboxScanner(tmp_path, clock=clock)
+    scanner.scan()
+    scanner.take(scan)
+    old = time.time() - 3600
+    os.utime(scan.parent, (old, old))  # its folder will not be listed again
+    scanner.scan()
+    assert scanner.watching() == 0
+    scanner.release(scan)  # e.g. it changed after it was queued
+    assert scanner.watching() == 1
+    clock.tick(2)
+    scanner.scan()
+    assert list(_due(scanner)) == ["a.jpg"]
+
+
+def test_an_inbox_that_goes_away_forgets_nothing(tmp_path: Path) -> None:
+    clock = Clock()
+    inbox = tmp_path / "share"
+    _jpeg(inbox / "quay-1" / "a.jpg")
+    scanner = InboxScanner(inbox, clock=clock)
+    assert scanner.scan() is None and scanner.watching() == 1
+    inbox.rename(tmp_path / "unmounted")  # the share went away
+    why = scanner.scan()
+    assert why is not None and "share" in why
+    assert scanner.watching() == 1  # still known, not forgotten
+    (tmp_path / "unmounted").rename(inbox)
+    clock.tick(2)
+    assert scanner.scan() is None
+    assert list(_due(scanner)) == ["a.jpg"]
+
+
 def test_a_new_file_in_an_unchanged_folder_listing_is_seen_on_the_next_pass(tmp_path: Path) -> None:
     station = tmp_path / "quay-1"
     station.mkdir()
@@ -180,6 +215,27 @@ def test_a_new_file_in_an_unchanged_folder_listing_is_seen_on_the_next_pass(tmp_
     _jpeg(station / "mới.jpg")  # the folder's mtime moves (or is too recent to trust)
     scanner.scan()
     assert scanner.watching() == 1
+
+
+def test_the_lock_probe_tells_a_file_another_program_holds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sohoa.pipeline.watcher import _unreadable
+
+    scan = tmp_path / "quay-1" / "khóa.jpg"
+    _jpeg(scan)
+    entry = fingerprint(scan)
+    assert entry is not None and _unreadable(entry) is None
+    real_open = os.open
+
+    def busy(path: object, flags: int, *args: object) -> int:
+        if os.fspath(path) == str(scan):  # type: ignore[arg-type]
+            raise OSError(errno.EBUSY, "Device or resource busy", str(path))
+        return real_open(path, flags, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "open", busy)
+    why = _unreadable(entry)
+    assert why is not None and scan.name in why and "another program holds it" in why
 
 
 # --- what is whole -----------------------------------------------------------------------
@@ -345,3 +401,35 @@ def test_a_service_reads_its_passphrase_file_from_the_environment(
     secret.write_text("mật khẩu\n", encoding="utf-8")
     monkeypatch.setenv("SOHOA_PASSPHRASE_FILE", str(secret))
     assert load_settings().signing.passphrase_file == secret
+
+
+# --- the same input twice in one batch -------------------------------------------------------
+
+
+def fail_first_copy(ref: PageRef, engine: object, options: PageOptions) -> object:
+    """A page reader that fails on the file named first.jpg (a worker's page function)."""
+    from sohoa.errors import OcrError
+    from sohoa.pipeline.pages import process_page
+
+    if ref.path.name == "first.jpg":
+        raise OcrError(f"{ref.path}: page 1: the OCR engine gave up")
+    return process_page(ref, engine, options)
+
+
+def test_the_second_copy_in_a_batch_follows_the_first_when_it_is_refused(tmp_path: Path) -> None:
+    from sohoa.config import Settings
+    from sohoa.models import Quarantined
+    from sohoa.pipeline.orchestrator import Ingestor
+
+    first, second = tmp_path / "first.jpg", tmp_path / "second.jpg"
+    second.write_bytes(_jpeg(first))
+    ingestor = Ingestor(
+        Settings(archive=tmp_path / "archive", jobs=1), page_function=fail_first_copy
+    )
+    try:
+        outcomes = list(ingestor.ingest([first, second]))
+    finally:
+        ingestor.close()
+    assert [type(o) for o in outcomes] == [Quarantined, Quarantined]
+    assert "gave up" in outcomes[1].reason and "same bytes as" in outcomes[1].reason
+    assert first.exists() and second.exists()  # the batch command copies, never moves

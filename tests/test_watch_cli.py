@@ -24,6 +24,7 @@ import pytest
 from PIL import Image
 from werkzeug.serving import make_server
 
+from sohoa.pipeline import watcher as watcher_module
 from tests.imaging import text_page
 from tests.pki.fixtures import PkiHarness, pki_fixture  # noqa: F401  (fixture)
 from tests.test_robustness import ENV, REPO, assert_whole, index, lines, sohoa
@@ -61,9 +62,14 @@ class Watch:
     """`sohoa watch` in a process of its own (through the patching driver), its log read live."""
 
     def __init__(
-        self, inbox: Path, archive: Path, *args: str, env: dict[str, str] | None = None
+        self,
+        inbox: Path,
+        archive: Path,
+        *args: str,
+        env: dict[str, str] | None = None,
+        patch: tuple[str, ...] = (),
     ) -> None:
-        command = [sys.executable, "-m", "tests.driver", "--", "watch", str(inbox)]
+        command = [sys.executable, "-m", "tests.driver", *patch, "--", "watch", str(inbox)]
         command += ["--archive", str(archive), "--log-json", *args]
         self.proc = subprocess.Popen(
             command,
@@ -183,7 +189,11 @@ def test_every_kind_of_drop_is_settled_once_and_recorded_with_its_station(tmp_pa
     for junk in ("~$biên bản.docx", ".~lock.a#", "scan.tmp", "Thumbs.db"):
         (inbox / "quay-1" / junk).write_bytes(b"junk")
 
-    result, events = once(inbox, archive, "--stable", "0.5", "--give-up", "3")
+    replica = tmp_path / "bản sao"
+    replica.mkdir()  # a second disk: the inbox copy goes only once both copies hold it
+    result, events = once(
+        inbox, archive, "--stable", "0.5", "--give-up", "3", "--replica", str(replica)
+    )
     assert result.returncode == 1, result.stderr  # something was quarantined
     by_event: dict[str, list[str]] = {}
     for event in events:
@@ -223,8 +233,11 @@ def test_every_kind_of_drop_is_settled_once_and_recorded_with_its_station(tmp_pa
     assert quay_1["archived"] + quay_1["duplicate"] == 2 and quay_1["quarantined"] == 1
     errors = report["stations"]["quay-2"]["last_errors"]
     assert any("hỏng.jpg" in e["error"] for e in errors)
-    check = sohoa("archive", "check", "--archive", str(archive))
+    for row in documents(archive):
+        assert (replica / row["object_dir"] / "document.pdf").is_file()
+    check = sohoa("archive", "check", "--archive", str(archive), "--replica", str(replica))
     assert check.returncode == 0, check.stdout + check.stderr
+    assert "primary and replica" in check.stdout
 
 
 # --- nothing taken half-written ----------------------------------------------------------
@@ -353,6 +366,56 @@ def test_sigterm_mid_batch_gives_the_jobs_back_and_a_restart_completes(
         p.name for p in dropped
     )
     assert_whole(archive, 8)
+
+
+# --- a file another program holds --------------------------------------------------------
+
+_PROBE = watcher_module._unreadable
+
+
+def held_while_listed(entry: Any) -> str | None:
+    """Stands in for the watcher's lock probe in its process (tests/driver.py --replace): the
+    files named in the file $SOHOA_TEST_HELD are held by another program while listed there."""
+    listed = Path(os.environ["SOHOA_TEST_HELD"]).read_text(encoding="utf-8").split("\n")
+    if entry.path.name in listed:
+        return f"{entry.path.name} cannot be read now (Device or resource busy): another program holds it"
+    return _PROBE(entry)
+
+
+def test_a_file_another_program_holds_waits_alone_and_is_quarantined_only_at_the_end(
+    tmp_path: Path, watchers
+) -> None:
+    inbox, archive = tmp_path / "inbox", tmp_path / "archive"
+    held_a_while, held_for_good, free = drop(inbox / "quay-1", 3)
+    held = tmp_path / "held"
+    held.write_text(f"{held_a_while.name}\n{held_for_good.name}", encoding="utf-8")
+    probe = "sohoa.pipeline.watcher:_unreadable=tests.test_watch_cli:held_while_listed"
+    watch = Watch(
+        inbox,
+        archive,
+        *("--stable", "0.5", "--attempts", "2"),
+        env={**ENV, "SOHOA_TEST_HELD": str(held)},
+        patch=("--replace", probe),
+    )
+    watchers.append(watch)
+    watch.wait_for("retry", n=2, timeout=300)
+    watch.wait_for("archived", timeout=300)  # the others go on meanwhile
+    held.write_text(held_for_good.name, encoding="utf-8")  # the antivirus let go of one
+    watch.wait_for("archived", n=2, timeout=300)
+    watch.wait_for("quarantined", timeout=300)
+    assert watch.stop() == 0, watch.log()
+    rows = {Path(r["path"]).name: r for r in jobs(archive)}
+    assert (rows[free.name]["state"], rows[free.name]["attempts"]) == ("archived", 1)
+    assert (rows[held_a_while.name]["state"], rows[held_a_while.name]["attempts"]) == (
+        "archived",
+        2,
+    )
+    gave_up = rows[held_for_good.name]
+    assert gave_up["state"] == "quarantined" and gave_up["attempts"] == 2
+    assert "gave up after 2 attempts" in gave_up["last_error"]
+    assert "another program holds it" in gave_up["last_error"]
+    (reason,) = (archive / "quarantine" / "quay-1").glob("*.reason.txt")
+    assert held_for_good.name in reason.name and "attempt: 2" in reason.read_text("utf-8")
 
 
 # --- the environment fails, the inputs are not blamed ------------------------------------

@@ -83,21 +83,32 @@ class JobQueue:
         self, path: Path, station: str | None, fingerprint: str, sha256: str | None = None
     ) -> Job:
         """Queue `path` (or return its open job: an input is never queued twice)."""
+        (job,) = self.add_many([(path, station, fingerprint, sha256)])
+        return job
+
+    def add_many(self, inputs: Sequence[tuple[Path, str | None, str, str | None]]) -> list[Job]:
+        """Queue inputs (path, station, fingerprint, SHA-256) in one transaction."""
+        if not inputs:
+            return []
         stamp = now().isoformat()
+        ids = []
         with self.archive.transaction():
-            row = self.db.execute(
-                "SELECT id FROM jobs WHERE inbox = ? AND path = ? AND state IN ('queued',"
-                " 'processing')",
-                (self.inbox, str(path)),
-            ).fetchone()
-            if row is not None:
-                return self._get(row["id"])
-            cursor = self.db.execute(
-                "INSERT INTO jobs (inbox, station, path, fingerprint, sha256, state, created_at,"
-                " updated_at) VALUES (?,?,?,?,?, 'queued', ?, ?)",
-                (self.inbox, station, str(path), fingerprint, sha256, stamp, stamp),
-            )
-        return self._get(int(cursor.lastrowid or 0))
+            for path, station, fingerprint, sha256 in inputs:
+                row = self.db.execute(
+                    "SELECT id FROM jobs WHERE inbox = ? AND path = ? AND state IN ('queued',"
+                    " 'processing')",
+                    (self.inbox, str(path)),
+                ).fetchone()
+                if row is not None:
+                    ids.append(int(row["id"]))
+                    continue
+                cursor = self.db.execute(
+                    "INSERT INTO jobs (inbox, station, path, fingerprint, sha256, state,"
+                    " created_at, updated_at) VALUES (?,?,?,?,?, 'queued', ?, ?)",
+                    (self.inbox, station, str(path), fingerprint, sha256, stamp, stamp),
+                )
+                ids.append(int(cursor.lastrowid or 0))
+        return [self._get(i) for i in ids]
 
     def open_jobs(self, state: str | None = None) -> list[Job]:
         """Jobs of this inbox not finished (or in `state`), oldest first."""

@@ -72,6 +72,8 @@ def _worker_main(
     except SohoaError as exc:
         conn.send(("init-error", str(exc)))
         return
+    if page_function is None:
+        _load_line_recognizer()
     conn.send(("ready", None))
     while True:
         try:
@@ -98,6 +100,18 @@ def _worker_main(
                 )
             )
     engine.close()
+
+
+def _load_line_recognizer() -> None:
+    """Load the handwriting line recognizer (page 1 of every document uses it) before the
+    first page, not during it: a warm worker answers its first page as fast as the rest.
+    A model that cannot load is reported by the page that needs it, as before."""
+    try:
+        from sohoa.ocr.lines import recognizer
+
+        recognizer()
+    except Exception:  # the page that needs it fails in words
+        pass
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,7 @@ not.
 from __future__ import annotations
 
 import contextlib
+import errno
 import glob
 import logging
 import os
@@ -46,11 +47,11 @@ from types import FrameType
 from typing import Any
 
 from sohoa import preflight
-from sohoa.archive.fsutil import bounded_name, file_kind
+from sohoa.archive.fsutil import bounded_name, file_kind, sha256_file
 from sohoa.archive.jobs import Job, JobQueue
 from sohoa.archive.store import ArchiveRecord
 from sohoa.config import Settings
-from sohoa.errors import ConfigError, EnvironmentProblem, SohoaError, UsageError
+from sohoa.errors import ConfigError, DiskError, EnvironmentProblem, SohoaError, UsageError
 from sohoa.models import Archived, Duplicate, Outcome, Quarantined, Untouched
 from sohoa.pipeline.orchestrator import Ingestor, Progress
 from sohoa.pipeline.watchlog import WatchLog
@@ -59,12 +60,14 @@ from sohoa.scanners.discover import Source
 from sohoa.scanners.formats import IGNORED_NAMES
 from sohoa.scanners.inbox import READY_MARKER, Entry, InboxScanner, fingerprint
 from sohoa.scanners.inbox_lock import InboxLock
-from sohoa.scanners.loader import open_document
+from sohoa.scanners.loader import document_sha256, open_document
 
 #: A full pass (every folder listed, every file stat'ed) at least this often.
 RESCAN_SECONDS = 60.0
 #: Passes are at least this far apart: a copy in progress fires an event per write.
-MIN_PASS_SECONDS = 0.25
+MIN_PASS_SECONDS = 0.1
+#: Polling interval when the system gives no file events (inotify watches exhausted).
+FALLBACK_POLL_SECONDS = 2.0
 #: Back-off after an environment error: doubled each time, up to the cap.
 BACKOFF_SECONDS = 5.0
 MAX_BACKOFF_SECONDS = 300.0
@@ -126,6 +129,7 @@ class Watcher:
         self._isolate = False
         self._paused_until = 0.0
         self._paused: EnvironmentProblem | None = None
+        self._inbox_problem: str | None = None
         self._suspects: set[int] = set()
         """Jobs in flight when a watcher died: taken one at a time until settled."""
 
@@ -139,6 +143,8 @@ class Watcher:
         """Watch until stopped (or, with `once`, until what was there is done)."""
         started = time.monotonic()
         observer = None if self.options.poll else self._observe()
+        if observer is None and self.options.poll is None:  # no file events to be had
+            self.options = replace(self.options, poll=FALLBACK_POLL_SECONDS)
         mode = f"polling every {self.options.poll:g} s" if observer is None else "file events"
         self.log(
             "started",
@@ -156,7 +162,12 @@ class Watcher:
             while not self.stop.is_set():
                 self.wake.clear()
                 now = time.monotonic()
-                self.scanner.scan(full=now >= next_full)
+                unavailable = self.scanner.scan(full=now >= next_full)
+                if self._inbox_gone(unavailable):
+                    if self.options.once:
+                        raise DiskError(f"the inbox cannot be read: {unavailable}")
+                    self.wake.wait(self.options.poll or BACKOFF_SECONDS)
+                    continue
                 if now >= next_full:
                     next_full = now + RESCAN_SECONDS
                 self._take_stable()
@@ -179,6 +190,15 @@ class Watcher:
             for signum, handler in previous.items():
                 signal.signal(signum, handler)
             self.log("stopped", inbox=str(self.inbox))
+
+    def _inbox_gone(self, why: str | None) -> bool:
+        """A share that went away pauses the watcher; nothing in it is forgotten or blamed."""
+        if why is not None and self._inbox_problem is None:
+            self.log("paused", error=f"the inbox cannot be read: {why}")
+        elif why is None and self._inbox_problem is not None:
+            self.log("resumed", after=f"the inbox could not be read: {self._inbox_problem}")
+        self._inbox_problem = why
+        return why is not None
 
     def _done(self, started: float) -> bool:
         """`--once`: nothing queued, and nothing watched that may still become due."""
@@ -245,22 +265,25 @@ class Watcher:
 
     def _take_stable(self) -> None:
         window = self.options.stable
+        taken: list[tuple[Entry, str | None]] = []
         for entry, age, _problem in list(self.scanner.due(window, window)):
             if self.stop.is_set():
-                return
+                break
             if entry.refusal is not None:
                 self._quarantine_new(entry, f"{entry.path}: {entry.refusal}", "refused")
                 continue
             why, sha = self._whole(entry)
             if why is None:
                 self.scanner.take(entry.path, entry)
-                job = self.queue.add(entry.path, entry.station, entry.fingerprint, sha)
-                self.log("queued", source=entry.path, station=entry.station, job=job.id)
+                taken.append((entry, sha))
             elif age >= self.options.give_up:
                 reason = f"{why}; still so after {age:.0f} s"
                 self._quarantine_new(entry, f"{entry.path}: {reason}", "quarantined")
             else:
                 self.scanner.problem(entry.path, why)
+        added = self.queue.add_many([(e.path, e.station, e.fingerprint, sha) for e, sha in taken])
+        for (entry, _), job in zip(taken, added, strict=True):
+            self.log("queued", source=entry.path, station=entry.station, job=job.id)
 
     def _whole(self, entry: Entry) -> tuple[str | None, str | None]:
         """(why the input cannot be taken yet, or None; its SHA-256 when it can)."""
@@ -380,9 +403,23 @@ class Watcher:
                 self.scanner.release(job.path)
             elif record is not None and self._same_job(job, record):
                 self._settle(job, Duplicate(job.path, record.document_id, record.pdf))
+            elif (why := _unreadable(entry)) is not None:
+                self._retry_alone(job, entry, why)
             else:
                 kept.append((job, replace(entry, station=job.station)))
         return kept
+
+    def _retry_alone(self, job: Job, entry: Entry, why: str) -> None:
+        """An input another program holds now (an antivirus, the scanner): this input alone
+        waits, with a growing back-off, and is quarantined after `attempts` tries."""
+        (job,) = self.queue.start([job])
+        if job.attempts >= self.options.attempts:
+            reason = f"{job.path}: gave up after {job.attempts} attempts: {why}"
+            self._quarantine(job, replace(entry, station=job.station), reason, "quarantined")
+            return
+        delay = min(MAX_BACKOFF_SECONDS, BACKOFF_SECONDS * 2 ** (job.attempts - 1))
+        self.queue.requeue([job], why, delay=delay)
+        self.log("retry", source=job.path, station=job.station, error=why, retry_in=delay)
 
     def _settle(self, job: Job, outcome: Outcome) -> None:
         if isinstance(outcome, Quarantined):
@@ -434,16 +471,16 @@ class Watcher:
     def _remove(self, job: Job) -> str | None:
         """Remove the inbox copy of an archived input; why it stays, or None when removed.
 
-        Only bytes the archive holds are removed: the input is opened and hashed
-        again, and looked up in the archive by that hash.
+        Only bytes the archive holds are removed: the input is hashed again, and
+        looked up in the archive by that hash.
         """
         entry = fingerprint(job.path)
         if entry is None:
             self.scanner.forget(job.path)
             return None
         try:
-            sha = open_document(self._source(entry)).sha256
-        except SohoaError:
+            sha = document_sha256(entry.files) if entry.is_folder else sha256_file(entry.path)
+        except OSError:
             sha = None
         if sha is None or self.archive.find(sha) is None:
             self.scanner.release(job.path)  # new bytes under the same name: a new input
@@ -570,6 +607,24 @@ class Watcher:
         does: the next watcher blames them as it blames a crash.)"""
         with contextlib.suppress(SohoaError):
             self.queue.requeue(self.queue.open_jobs("processing"), None, counted=False)
+
+
+#: What a file held by another program answers: a Windows client's lock over SMB, an
+#: antivirus scanning it, a permission not granted yet.
+_HELD = frozenset({errno.EACCES, errno.EPERM, errno.EBUSY, errno.EAGAIN, errno.ETXTBSY})
+
+
+def _unreadable(entry: Entry) -> str | None:
+    """Why an input cannot be opened right now (held by another program), or None."""
+    for path in entry.files if entry.is_folder else (entry.path,):
+        try:
+            fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
+        except OSError as exc:
+            if exc.errno in _HELD:
+                return f"{path.name} cannot be read now ({exc.strerror}): another program holds it"
+            continue  # anything else is the pipeline's to say, in words
+        os.close(fd)
+    return None
 
 
 def _unlink_document(entry: Entry) -> None:

@@ -154,70 +154,109 @@ class InboxScanner:
         self.clock = clock
         self._folders: dict[Path, _Folder] = {}
         self._watched: dict[Path, _Watched] = {}
+        self._watching: set[Path] = set()
+        """The paths in state `watching`: the only ones stat'ed on an ordinary pass."""
+        self._stations: dict[Path, bool] = {}
+        """Which entries of the inbox are station folders (looked at once per listing)."""
 
     # --- looking -------------------------------------------------------------------
 
-    def scan(self, *, full: bool = False) -> None:
-        """One pass: list what changed (everything when `full`), stat what is watched."""
-        now = self.clock()
-        present = self._list(self.inbox, None, full)
-        stations = [p for p in present if p.is_dir() and not p.is_symlink()]
-        seen: set[Path] = {p for p in present if p not in stations}
-        for station in stations:
-            seen.update(self._list(station, station.name, full))
-        for folder in list(self._folders):
-            if folder != self.inbox and folder not in stations:
-                del self._folders[folder]
-        for path in list(self._watched):
-            if path not in seen:
-                del self._watched[path]  # gone: forgotten
-        for path in seen:
-            watched = self._watched.get(path)
-            if watched is not None and watched.state == "taken":
-                continue
-            if watched is not None and watched.state == "settled" and not full:
-                continue
-            station = None if path.parent == self.inbox else path.parent.name
-            self._look(path, station, now)
+    def scan(self, *, full: bool = False) -> str | None:
+        """One pass: list what changed (everything when `full`), stat what is watched.
 
-    def _list(self, folder: Path, station: str | None, full: bool) -> set[Path]:
-        """The candidate children of `folder`, listed again only when it changed."""
+        Returns why the inbox itself cannot be looked at (a share gone away), or None;
+        then nothing is forgotten: what was watched is looked at again when it is back.
+        """
+        try:
+            if not stat.S_ISDIR(os.stat(self.inbox).st_mode):
+                return f"{self.inbox} is not a folder any more"
+            with os.scandir(self.inbox) as listing:  # a share gone away fails here
+                next(listing, None)
+        except OSError as exc:
+            return f"{self.inbox}: {exc.strerror or exc}"
+        now = self.clock()
+        root, relisted, gone = self._list(self.inbox, full)
+        stations = {p for p in root if self._is_station(p)}
+        listings = [(self.inbox, root - stations, relisted)]
+        for folder in [f for f in self._folders if f != self.inbox and f not in stations]:
+            gone |= self._folders.pop(folder).children  # a station folder went away
+        for station in sorted(stations):
+            children, changed, removed = self._list(station, full)
+            listings.append((station, children, changed))
+            gone |= removed
+        for path in gone:
+            self._drop(path)  # gone: forgotten
+        for folder, children, changed in listings:
+            if not changed:
+                continue  # nothing came or went: only its watched entries are looked at below
+            station = None if folder == self.inbox else folder.name
+            for path in children:
+                watched = self._watched.get(path)
+                if watched is None or (full and watched.state == "settled"):
+                    self._look(path, station, now)
+        for path in list(self._watching):
+            self._look(path, self._watched[path].entry.station, now)
+        return None
+
+    def _is_station(self, path: Path) -> bool:
+        station = self._stations.get(path)
+        if station is None:
+            station = self._stations[path] = path.is_dir() and not path.is_symlink()
+        return station
+
+    def _list(self, folder: Path, full: bool) -> tuple[set[Path], bool, set[Path]]:
+        """The candidate children of `folder`, whether they were listed again now (only
+        when it changed — its mtime moved, or is too recent to trust — or on a full
+        pass), and the children that are gone since the last listing."""
         known = self._folders.setdefault(folder, _Folder())
         try:
             info = os.stat(folder)
         except OSError:
-            known.children = set()
-            return set()
+            gone, known.children = known.children, set()
+            return known.children, True, gone
         hot = time.time() - info.st_mtime_ns / 1e9 < HOT_SECONDS
-        if full or hot or info.st_mtime_ns != known.mtime_ns:
-            children: set[Path] = set()
-            try:
-                with os.scandir(folder) as listing:
-                    for child in listing:
-                        path = Path(child.path)
-                        if not is_candidate(path) or path in self.exclude:
-                            continue
-                        if child.is_dir(follow_symlinks=False) and is_archive(path):
-                            continue  # never take an archive, ours or another
-                        children.add(path)
-            except OSError:
-                children = set()
-            known.mtime_ns, known.children = info.st_mtime_ns, children
-        return set(known.children)
+        if not (full or hot or info.st_mtime_ns != known.mtime_ns):
+            return known.children, False, set()
+        children: set[Path] = set()
+        try:
+            with os.scandir(folder) as listing:
+                for child in listing:
+                    path = Path(child.path)
+                    if not is_candidate(path) or path in self.exclude:
+                        continue
+                    if child.is_dir(follow_symlinks=False) and is_archive(path):
+                        continue  # never take an archive, ours or another
+                    children.add(path)
+        except OSError:
+            children = set()
+        if folder == self.inbox:
+            self._stations = {}  # looked at again: a station may have come or gone
+        gone = known.children - children
+        known.mtime_ns, known.children = info.st_mtime_ns, children
+        return children, True, gone
 
     def _look(self, path: Path, station: str | None, now: float) -> None:
         entry = fingerprint(path)
         if entry is None:
-            self._watched.pop(path, None)
+            self._drop(path)
             return
         entry = replace(entry, station=station)
         watched = self._watched.get(path)
-        if watched is None:
-            self._watched[path] = _Watched(entry, since=now)
-        elif watched.entry.fingerprint != entry.fingerprint:
-            self._watched[path] = _Watched(entry, since=now)  # changed: watched afresh
+        if watched is None or watched.entry.fingerprint != entry.fingerprint:
+            self._set(path, _Watched(entry, since=now))  # new or changed: watched afresh
         else:
             watched.entry = entry
+
+    def _set(self, path: Path, watched: _Watched) -> None:
+        self._watched[path] = watched
+        if watched.state == "watching":
+            self._watching.add(path)
+        else:
+            self._watching.discard(path)
+
+    def _drop(self, path: Path) -> None:
+        self._watched.pop(path, None)
+        self._watching.discard(path)
 
     # --- what the watcher asks -----------------------------------------------------
 
@@ -228,9 +267,8 @@ class InboxScanner:
         at once), and, when the last check found a problem, not checked for `recheck`.
         """
         now = self.clock()
-        for watched in list(self._watched.values()):
-            if watched.state != "watching":
-                continue
+        for path in list(self._watching):
+            watched = self._watched[path]
             age = now - watched.since
             entry = watched.entry
             if entry.refusal is None and not entry.ready and age < window:
@@ -243,9 +281,8 @@ class InboxScanner:
         """Seconds until an entry may become due, or None when nothing is watched."""
         now = self.clock()
         waits = []
-        for watched in self._watched.values():
-            if watched.state != "watching":
-                continue
+        for path in self._watching:
+            watched = self._watched[path]
             wait = watched.since + window - now
             if watched.problem is not None:
                 wait = max(wait, watched.checked + recheck - now)
@@ -254,7 +291,7 @@ class InboxScanner:
 
     def watching(self) -> int:
         """How many documents are still being watched (not taken, not settled)."""
-        return sum(1 for w in self._watched.values() if w.state == "watching")
+        return len(self._watching)
 
     def problem(self, path: Path, why: str) -> None:
         """The entry is not whole or not readable yet: look again later."""
@@ -266,20 +303,20 @@ class InboxScanner:
         """A job owns `path` now: not looked at until `forget`, `settle` or `release`."""
         watched = self._watched.get(path)
         if watched is None:
-            watched = self._watched[path] = _Watched(
-                entry or Entry(path, None, ""), since=self.clock()
-            )
+            watched = _Watched(entry or Entry(path, None, ""), since=self.clock())
         watched.state = "taken"
+        self._set(path, watched)
 
     def settle(self, path: Path, fingerprint_now: str) -> None:
         """`path` stays in the inbox (it could not be removed): ignored while unchanged."""
         entry = Entry(path, None, fingerprint_now)
-        self._watched[path] = _Watched(entry, since=self.clock(), state="settled")
+        self._set(path, _Watched(entry, since=self.clock(), state="settled"))
 
     def release(self, path: Path) -> None:
-        """Watch `path` afresh (a job gave it back)."""
-        self._watched.pop(path, None)
+        """Watch `path` afresh, now (a job gave it back: it changed, or it must wait)."""
+        self._drop(path)
+        self._look(path, None if path.parent == self.inbox else path.parent.name, self.clock())
 
     def forget(self, path: Path) -> None:
         """`path` left the inbox."""
-        self._watched.pop(path, None)
+        self._drop(path)

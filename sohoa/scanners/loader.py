@@ -137,9 +137,17 @@ def _open(source: Source | Path) -> ScannedDocument:
     )
 
 
+def document_sha256(files: tuple[Path, ...]) -> str:
+    """The identity of a document of several files: its pages in order (names do not
+    matter, bytes do) — the SHA-256 of the files' SHA-256s."""
+    digest = hashlib.sha256()
+    for file in files:
+        digest.update(sha256_file(file).encode())
+    return digest.hexdigest()
+
+
 def _open_pages(source: Path, files: tuple[Path, ...]) -> ScannedDocument:
     pages: list[PageRef] = []
-    digest = hashlib.sha256()
     size = 0
     for file in files:
         kind = identify(file)
@@ -149,13 +157,11 @@ def _open_pages(source: Path, files: tuple[Path, ...]) -> ScannedDocument:
             )
         for frame in range(_count_frames(file, kind)):
             pages.append(PageRef(path=file, kind=kind, frame=frame, index=len(pages)))
-        # The document's identity is its pages in order: names do not matter, bytes do.
-        digest.update(sha256_file(file).encode())
         size += file.stat().st_size
     return ScannedDocument(
         source=source,
         pages=tuple(pages),
-        sha256=digest.hexdigest(),
+        sha256=document_sha256(files),
         size_bytes=size,
         files=files,
     )
