@@ -268,3 +268,14 @@ def test_a_strip_too_small_for_the_signature_is_archived_and_says_why(tmp_path: 
     (why,) = [r for r in sidecar["review_reasons"]["1"] if "signature" in r]
     assert "too small for the visible signature" in why
     assert "PIN" not in done.stderr
+
+
+def test_a_scanner_s_200_dpi_is_not_below_200() -> None:
+    from sohoa.models import LoadedPage
+    from sohoa.pipeline.pages import _resolution
+
+    ref = PageRef(path=Path("s.png"), kind="png", frame=0, index=0)
+    for dpi, warned in ((199.9996, False), (150.0, True)):
+        loaded = LoadedPage(ref=ref, image=Image.new("L", (8, 8)), dpi=dpi, dpi_assumed=False)
+        _, warnings = _resolution(ref, loaded, [], (1654, 2339))
+        assert any("below the 200 dpi" in w for w in warnings) is warned

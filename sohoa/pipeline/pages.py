@@ -201,7 +201,7 @@ def _resolution(
         )
     elif loaded.dpi_assumed:
         warnings.append(f"{name}: resolution not given by the file, assumed {dpi:.0f} dpi")
-    if dpi < 200:
+    if round(dpi) < 200:  # a scanner's 199.9996 dpi is its 200
         warnings.append(
             f"{name}: scanned at {dpi:.0f} dpi, below the 200 dpi "
             "Nghị định 30/2020 Phụ lục I asks for"
