@@ -39,6 +39,7 @@ test-fast: setup
 bench: setup
 	@$(BIN)/python -c 'import ocrmypdf, sklearn' 2>/dev/null || $(BIN)/python -m pip install -q -e '.[dev,bench]'
 	$(BIN)/python bench/bench_ocr.py
+	$(BIN)/python bench/bench_real.py
 	$(BIN)/python bench/bench_metadata.py
 	$(BIN)/python bench/bench_handwriting.py
 	$(BIN)/python bench/bench_signing.py

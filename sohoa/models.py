@@ -102,7 +102,9 @@ class CleanPage:
     the digitized copy is the scan itself); the PDF page draws them turned by
     `rotation + skew_degrees`, so nothing is resampled or re-compressed.
     `ocr_image` is the cleaned grayscale image, upright and straight, that
-    only OCR reads; word boxes are in its pixel space.
+    only OCR reads; word boxes are in its pixel space. Straightened, it is
+    the bounding box of the turned scan, so that nothing of the scan falls
+    off the page.
     """
 
     ref: PageRef
@@ -118,9 +120,15 @@ class CleanPage:
     orientation_method: str = "lines"
     """How the quarter turn was decided: "lines" (text-line direction and
     ascender/descender balance), "osd" (Tesseract OSD), "confidence" (OCR
-    confidence of both turns)."""
+    confidence of both turns), "as delivered" (nothing to tell it by: not
+    turned), "blank"."""
     original: EncodedImage | None = None
     """The scan's own encoded bytes for `archival`, when embeddable as-is."""
+    blank: bool = False
+    """The page carries no writing (a blank back page): nothing to read."""
+    ocr_scale: float = 1.0
+    """Pixels of `ocr_image` per pixel of the upright page: a scan under
+    200 dpi is read enlarged (Tesseract reads small print better so)."""
 
 
 @dataclass(frozen=True)
@@ -163,7 +171,8 @@ class OcrPage:
 
     `width` × `height` is the upright page in pixels (the OCR image, where the
     word boxes live). `image` holds the scan as delivered; the PDF draws it
-    turned counter-clockwise by `rotation + skew_degrees` about the page centre.
+    turned counter-clockwise by `rotation + skew_degrees` about the page centre
+    (a straightened page is the turned scan's bounding box: nothing is cut off).
     """
 
     index: int
@@ -189,6 +198,10 @@ class OcrPage:
     out of the document's mean confidence, never flagged for it."""
     review: tuple[str, ...] = ()
     """Why a person should look at this page, in words (see pipeline/review.py)."""
+    ink_boxes: tuple[tuple[int, int, int, int], ...] = ()
+    """Page 1 only: boxes (pixels, like word boxes) of every mark of any colour
+    in the top of the page (stamps, handwriting, logos): the visible signature
+    must not cover them any more than the words."""
     field_lines: tuple[FieldLine, ...] = ()
     """Lines read again by a line recognizer: on page 1 the số and date lines (handwriting,
     `sohoa.metadata.handwriting`); on a page with a signer block, the name line
@@ -320,6 +333,8 @@ class SignedPdf:
     level: str
     """PAdES baseline level signed: "B-B", "B-T", "B-LT" or "B-LTA"."""
     signer_subject: str
+    no_visible_mark: str | None = None
+    """Why the signature has no visible mark on page 1; None when it has one."""
 
 
 @dataclass(frozen=True)

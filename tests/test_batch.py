@@ -11,7 +11,7 @@ from PIL import Image, ImageDraw
 from sohoa.config import Settings
 from sohoa.models import Archived, OcrPage, PageRef
 from sohoa.pipeline.orchestrator import Ingestor
-from sohoa.pipeline.pages import PageOptions, encode_archival
+from sohoa.pipeline.pages import PageOptions, encode_archival, page_size
 from sohoa.pipeline.pool import PREFETCH
 from sohoa.scanners.loader import load_page
 from tests.factories import ocr_page
@@ -22,8 +22,9 @@ def page_without_ocr(ref: PageRef, engine, options: PageOptions) -> OcrPage:  # 
     from sohoa.pipeline.cleanup import clean_page
 
     clean = clean_page(load_page(ref))
+    width, height = page_size(clean)
     return ocr_page(
-        index=ref.index, source=ref.path, width=clean.ocr_image.width, height=clean.ocr_image.height,
+        index=ref.index, source=ref.path, width=width, height=height,
         dpi=clean.dpi, dpi_assumed=clean.dpi_assumed, rotation=clean.rotation,
         skew_degrees=clean.skew_degrees, words=(), text="", mean_confidence=0.0,
         image=encode_archival(clean),

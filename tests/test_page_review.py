@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from sohoa.models import DocumentMetadata
 from sohoa.pipeline.review import review_document, with_reasons
-from tests.factories import ocr_page
+from tests.factories import ocr_page as _ocr_page
+
+
+def ocr_page(**fields):  # type: ignore[no-untyped-def]
+    """A page on which something was read, unless said otherwise."""
+    return _ocr_page(**{"text": "Quyết định", **fields})
 
 
 def test_nothing_to_review_when_every_page_reads_well() -> None:
@@ -17,7 +22,7 @@ def test_nothing_to_review_when_every_page_reads_well() -> None:
 def test_a_blank_back_page_is_kept_out_of_the_mean_and_not_flagged() -> None:
     pages = [
         ocr_page(index=0, mean_confidence=92.0),
-        ocr_page(index=1, mean_confidence=0.0, blank=True),
+        ocr_page(index=1, mean_confidence=0.0, blank=True, text=""),
     ]
     review = review_document(pages, DocumentMetadata(), 70.0)
     assert review.mean_confidence == 92.0
@@ -37,3 +42,12 @@ def test_low_confidence_and_layer_problems_are_reasons_in_words() -> None:
 def test_an_unsure_field_alone_needs_review() -> None:
     review = review_document([ocr_page()], DocumentMetadata(needs_review=True), 70.0)
     assert review.needs_review and review.pages == ()
+
+
+def test_a_picture_does_not_count_in_the_mean_and_says_why() -> None:
+    picture = ocr_page(index=1, text="", mean_confidence=0.0, review=("no text found: …",))
+    review = review_document(
+        [ocr_page(index=0, mean_confidence=90.0), picture], DocumentMetadata(), 70
+    )
+    assert review.mean_confidence == 90.0
+    assert review.reasons == {2: ("no text found: …",)}

@@ -21,6 +21,7 @@ from fontTools.ttLib import TTFont
 
 from sohoa.config import Settings, SigningSettings
 from sohoa.errors import ExitCode, SigningError
+from sohoa.pipeline.pdfa_check import check_pdfa
 from sohoa.signing.appearance import (
     EDGE_MARGIN,
     font_path,
@@ -330,7 +331,7 @@ def _hits(rect, boxes) -> bool:
 
 def test_placement_corner_when_free() -> None:
     placement = place_box(A4, LINES)
-    assert placement.font_size == 10 and not placement.overlaps
+    assert placement.font_size == 10 and placement.rect is not None
     assert placement.rect[2] == pytest.approx(A4[2] - EDGE_MARGIN, abs=0.1)
     assert placement.rect[3] == pytest.approx(A4[3] - EDGE_MARGIN, abs=0.1)
 
@@ -340,7 +341,7 @@ def test_placement_moves_below_the_national_motto() -> None:
     motto = [(300.0, 790.0, 560.0, 806.0), (340.0, 772.0, 520.0, 786.0)]
     top_line = [(30.0, 815.0, 580.0, 835.0)]  # a header printed right to the edge
     placement = place_box(A4, LINES, motto + top_line)
-    assert not placement.overlaps
+    assert placement.rect is not None
     assert placement.font_size == 10
     assert not _hits(placement.rect, motto + top_line)
     assert placement.rect[0] >= A4[2] * 0.45 and placement.rect[1] >= A4[3] * 0.70
@@ -351,15 +352,36 @@ def test_placement_shrinks_when_only_a_narrow_gap_is_free() -> None:
     boxes = [(268.0, y, 469.0, y + 10) for y in range(590, 830, 12)]
     boxes += [(268.0, y, 580.0, y + 10) for y in range(590, 770, 12)]
     placement = place_box(A4, LINES, boxes)
-    assert not placement.overlaps
+    assert placement.rect is not None
     assert placement.font_size < 10
     assert not _hits(placement.rect, boxes)
 
 
-def test_placement_reports_overlap_when_page_is_full() -> None:
+def test_placement_never_covers_text_and_says_why() -> None:
     full = [(0.0, 0.0, A4[2], A4[3])]
     placement = place_box(A4, LINES, full)
-    assert placement.overlaps and placement.font_size == 7
+    assert placement.rect is None
+    assert placement.reason and "no blank space top-right of page 1" in placement.reason
+
+
+def test_a_page_too_small_for_the_signature_says_so() -> None:
+    """A 400 × 50 px strip at 300 dpi (OCRmyPDF's crom.png) is 3.4 × 0.4 cm."""
+    placement = place_box((0.0, 0.0, 96.0, 12.0), LINES)
+    assert placement.rect is None
+    assert placement.reason and placement.reason.startswith("page 1 is 3.4 × 0.4 cm: too small")
+
+
+def test_with_no_place_for_it_the_signature_is_invisible_and_valid(tmp_path: Path, demo) -> None:
+    archive, identity = demo
+    src = make_pdfa(tmp_path / "in.pdf")
+    dst = tmp_path / "signed.pdf"
+    signed = sign_pdf(src, dst, identity, agency_name=AGENCY, occupied=[(0.0, 0.0, *A4[2:])])
+    assert signed.no_visible_mark and "no blank space" in signed.no_visible_mark
+    with pikepdf.open(dst) as pdf:
+        (widget,) = pdf.pages[0].Annots
+        assert [float(v) for v in widget.Rect] == [0.0, 0.0, 0.0, 0.0]
+    assert check_pdfa(dst) == []
+    assert verify_file(dst, trust_roots=_roots(archive)).exit_code == ExitCode.OK
 
 
 def test_signed_box_avoids_ocr_text(tmp_path: Path, demo) -> None:

@@ -13,12 +13,13 @@ import os
 
 os.environ["OMP_THREAD_LIMIT"] = "1"  # must precede the first import of tesserocr
 
+import dataclasses
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from PIL import Image
+from PIL import Image, ImageOps
 
 from sohoa.errors import OcrError, ToolMissingError
 from sohoa.models import OcrWord
@@ -132,16 +133,31 @@ class TesseractEngine:
         self, image: Image.Image, dpi: float, boxes: list[tuple[int, int, int, int]]
     ) -> list[list[OcrWord]]:
         """Read each box of `image` as one block of text (PSM 6), bypassing the
-        page layout analysis; word boxes in page coordinates."""
+        page layout analysis; word boxes in page coordinates.
+
+        Each box is read as an image of its own with a white margin around
+        it: read in place (`SetRectangle`), a glyph near the box's edge is
+        binarised with the box and misread (a page number "2" as "6)").
+        """
         api = self._api
         api.SetPageSegMode(self._tesserocr.PSM.SINGLE_BLOCK)
         results: list[list[OcrWord]] = []
         try:
-            api.SetImage(image)
-            api.SetSourceResolution(round(dpi))
             for x0, y0, x1, y1 in boxes:
-                api.SetRectangle(x0, y0, x1 - x0, y1 - y0)
-                results.append(drop_junk_words(self._words()) if api.Recognize() else [])
+                margin = max(10, (y1 - y0) // 4)
+                region = ImageOps.expand(image.crop((x0, y0, x1, y1)), margin, fill=255)
+                api.SetImage(region)
+                api.SetSourceResolution(round(dpi))
+                found = drop_junk_words(self._words()) if api.Recognize() else []
+                dx, dy = x0 - margin, y0 - margin
+                results.append(
+                    [
+                        dataclasses.replace(
+                            w, box=(w.box[0] + dx, w.box[1] + dy, w.box[2] + dx, w.box[3] + dy)
+                        )
+                        for w in found
+                    ]
+                )
         finally:
             api.Clear()
             api.SetPageSegMode(self._tesserocr.PSM.AUTO)

@@ -25,11 +25,35 @@ import numpy as np
 from PIL import Image
 
 from sohoa.models import CleanPage, LoadedPage
+from sohoa.pipeline.ink import is_blank
 
-#: Skew below this is left alone: it does not hurt OCR and is not worth a resampling.
+#: Skew below this is not even a rotation.
 MIN_DESKEW_DEGREES = 0.1
+#: Skew below this, at 300 dpi, is left as scanned: Tesseract follows lines
+#: that slant a little, and resampling the page costs fine detail (stacked
+#: tone marks, a comma becoming a full stop). The blur of a resampling is
+#: about a pixel whatever the resolution, so it costs more where letters
+#: have fewer pixels: the threshold grows as the resolution falls (0.75° at
+#: 200 dpi, 1° at 150).
+DESKEW_MIN_DEGREES = 0.5
+#: Chroma (max − min channel) from which a pixel starts to count as coloured
+#: ink, and from which it fully does.
+COLOUR_CHROMA = (25.0, 65.0)
+#: Paper this much darker somewhere than at its brightest is unevenly lit.
+UNEVEN_LIGHT = 0.85
+#: Thin light graphics (seals, signatures) in colour scans too, where colour
+#: already drops them.
+ERASE_ON_COLOUR = False
+#: How a straightened page is resampled.
+DESKEW_INTERPOLATION = cv2.INTER_CUBIC
+#: Darker than this (0–255, after cleanup) is ink.
+INK_LEVEL = 128
+#: A scan under this resolution is read enlarged to it.
+OCR_MIN_DPI = 200.0
 #: Largest skew we correct; beyond it the page is more likely a table or a photo.
 MAX_SKEW_DEGREES = 15.0
+#: Fewer text lines than this do not decide upright from upside down: ask OSD.
+MIN_VOTING_LINES = 5
 #: |upright_score| below this is too close to call: ask OSD.
 AMBIGUOUS_SCORE = 0.15
 #: OSD confidence under which its answer is not trusted.
@@ -45,7 +69,18 @@ def to_gray(image: Image.Image) -> np.ndarray:
         return np.asarray(image)
     if image.mode == "1":
         return np.asarray(image.convert("L"))
-    return cv2.cvtColor(np.asarray(image.convert("RGB")), cv2.COLOR_RGB2GRAY)
+    rgb = np.asarray(image if image.mode == "RGB" else image.convert("RGB"))
+    return cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+
+
+def analysis_copy(gray: np.ndarray, max_side: int = 1600) -> np.ndarray:
+    """A copy small enough to measure a page by (direction, skew, ink): the
+    measures need the shape of lines, not the letters, and a full page costs
+    tens of milliseconds per look."""
+    scale = min(1.0, max_side / max(gray.shape))
+    if scale >= 1:
+        return gray
+    return cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
 
 
 def has_colour_ink(rgb: np.ndarray) -> bool:
@@ -55,25 +90,36 @@ def has_colour_ink(rgb: np.ndarray) -> bool:
     return bool((chroma > 60).mean() > 0.0005)
 
 
-def drop_colour_ink(rgb: np.ndarray) -> np.ndarray:
-    """Grayscale in which red seals and blue ink vanish but black print stays.
+def drop_colour_ink(rgb: np.ndarray, lum: np.ndarray | None = None) -> np.ndarray:
+    """Grayscale in which red seals and blue ink vanish but black print stays as it is.
 
-    The maximum of the three channels: black toner is dark in all three, a
-    red stamp is bright in the red channel and blue ink in the blue one, so
-    both become near-white, while black text printed under a seal stays dark
-    (ink multiplies: red over black is still black).
+    Where a pixel is coloured, the brightest of its three channels: a red
+    stamp is bright in the red channel and blue ink in the blue one, so both
+    become near-white, while black text printed under a seal stays dark (ink
+    multiplies: red over black is still black, and not coloured). Where it
+    is not coloured, plain luminance (`lum`, computed when not given), as a
+    scan without colour would give: the maximum of three noisy channels would
+    lighten thin black strokes. In between, a blend by chroma.
     """
     r, g, b = cv2.split(rgb)
-    return cv2.max(cv2.max(r, g), b)
+    brightest = cv2.max(cv2.max(r, g), b)
+    chroma = cv2.subtract(brightest, cv2.min(cv2.min(r, g), b))
+    if lum is None:
+        lum = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+    weight = cv2.LUT(chroma, _CHROMA_WEIGHT)  # 0 … 255
+    lighter = cv2.multiply(cv2.subtract(brightest, lum), weight, scale=1 / 255)
+    return cv2.add(lum, lighter)
 
 
-def ocr_gray(image: Image.Image) -> np.ndarray:
-    """The grayscale OCR starts from: colour ink dropped when there is any."""
-    if image.mode == "RGB":
-        rgb = np.asarray(image)
-        if has_colour_ink(rgb):
-            return drop_colour_ink(rgb)
-    return to_gray(image)
+_CHROMA_WEIGHT = (
+    np.clip(
+        (np.arange(256, dtype=np.float32) - COLOUR_CHROMA[0])
+        / (COLOUR_CHROMA[1] - COLOUR_CHROMA[0]),
+        0,
+        1,
+    )
+    * 255
+).astype(np.uint8)
 
 
 def _ink_mask(gray: np.ndarray, max_side: int) -> tuple[np.ndarray, float]:
@@ -117,8 +163,8 @@ def estimate_skew(gray: np.ndarray, max_angle: float = MAX_SKEW_DEGREES) -> floa
     ys, xs = np.nonzero(ink)
     if len(ys) < 200:
         return 0.0
-    if len(ys) > 400_000:  # subsample very dense pages: the histogram shape is what counts
-        pick = np.random.default_rng(0).choice(len(ys), 400_000, replace=False)
+    if len(ys) > 150_000:  # subsample dense pages: the histogram shape is what counts
+        pick = np.random.default_rng(0).choice(len(ys), 150_000, replace=False)
         ys, xs = ys[pick], xs[pick]
     ys = ys.astype(np.float64)
     xs = xs.astype(np.float64)
@@ -189,12 +235,17 @@ def flatten_illumination(gray: np.ndarray, dpi: float) -> np.ndarray:
 
     The background is the page with the text removed (a max filter wider than
     a letter), smoothed; dividing by it leaves the ink and a flat white paper.
+    A page whose paper is evenly lit is left as it is: there is nothing to
+    gain, and the division changes the contrast of thin strokes.
     """
     scale = min(1.0, 75.0 / dpi)
     small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (15, 15))
     background = cv2.dilate(small, kernel)
     background = cv2.GaussianBlur(background, (0, 0), 6)
+    low, high = np.percentile(background, (2, 98))
+    if low >= UNEVEN_LIGHT * high:
+        return gray
     background = cv2.resize(
         background, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_LINEAR
     )
@@ -245,32 +296,84 @@ def turn_quarter(gray: np.ndarray, degrees: int) -> np.ndarray:
     return np.ascontiguousarray(np.rot90(gray, k)) if k else gray
 
 
-def straighten(gray: np.ndarray, angle: float) -> np.ndarray:
-    """Rotate by `angle` degrees counter-clockwise about the centre, same size,
-    uncovered corners white like paper."""
+def straighten(gray: np.ndarray, angle: float, paper: int = 255) -> np.ndarray:
+    """Rotate by `angle` degrees counter-clockwise about the centre onto a
+    canvas large enough for all of it (nothing of the scan is cut off).
+
+    The uncovered corners take the `paper`'s own brightness: a white canvas
+    around a yellowed or dim page draws slanted edges that later steps take
+    for ink (the light flattening darkens the paper beside them).
+    """
     if abs(angle) < MIN_DESKEW_DEGREES:
         return gray
     height, width = gray.shape
+    out_w, out_h = turned_size(width, height, angle)
     # Pixel-index centre ((w−1)/2, (h−1)/2) is the page centre w/2, h/2 in the
-    # continuous coordinates the PDF page is turned about.
+    # continuous coordinates the PDF page is turned about; the canvas keeps it
+    # at its own centre.
     matrix = cv2.getRotationMatrix2D(((width - 1) / 2, (height - 1) / 2), angle, 1.0)
+    matrix[0, 2] += (out_w - width) / 2
+    matrix[1, 2] += (out_h - height) / 2
     return cv2.warpAffine(
         gray,
         matrix,
-        (width, height),
-        flags=cv2.INTER_LINEAR,
+        (out_w, out_h),
+        flags=DESKEW_INTERPOLATION,
         borderMode=cv2.BORDER_CONSTANT,
-        borderValue=255,
+        borderValue=paper,
     )
 
 
+def fit_page(clean: np.ndarray, shape: tuple[int, ...], seen: np.ndarray) -> np.ndarray:
+    """The straightened page cut back to the scan's own size when nothing
+    written lies outside it.
+
+    Straightening turns the scan inside a larger canvas. Its corners beyond
+    the scan's own size are blank paper on almost every page, and the page
+    keeps its paper size (A4 stays A4, and prints so); when a mark reaches
+    beyond (a picture to its edges, writing in a corner), the page keeps the
+    larger canvas: nothing written is ever cut off. `seen` is a small copy of
+    the straightened scan in luminance, where marks of every colour show.
+    """
+    height, width = clean.shape
+    want_h, want_w = shape[0], shape[1]
+    k = seen.shape[0] / height
+    ink = seen < INK_LEVEL
+    rows = np.flatnonzero(ink.sum(axis=1) >= 2)
+    cols = np.flatnonzero(ink.sum(axis=0) >= 2)
+    top, left = (height - want_h) // 2, (width - want_w) // 2
+    if len(rows) and not (
+        rows[0] >= (top - 1) * k
+        and rows[-1] <= (top + want_h + 1) * k
+        and cols[0] >= (left - 1) * k
+        and cols[-1] <= (left + want_w + 1) * k
+    ):
+        return clean
+    return np.ascontiguousarray(clean[top : top + want_h, left : left + want_w])
+
+
+def turned_size(width: int, height: int, angle: float) -> tuple[int, int]:
+    """Pixel size of the bounding box of a width × height image turned by `angle` degrees."""
+    if abs(angle) < MIN_DESKEW_DEGREES:
+        return width, height
+    theta = math.radians(angle)
+    cos, sin = abs(math.cos(theta)), abs(math.sin(theta))
+    return round(width * cos + height * sin), round(width * sin + height * cos)
+
+
 def upright_score(clean: np.ndarray) -> float:
+    """The median vote of `upright_votes` (0 when there are none)."""
+    votes = upright_votes(clean)
+    return float(np.median(votes)) if votes else 0.0
+
+
+def upright_votes(clean: np.ndarray) -> list[float]:
     """Positive when the (straight, horizontal-line) page is upright, negative when upside down.
 
     For each text line, the ink above its x-height band (diacritics, capitals,
     ascenders: Vietnamese is heavy with marks above the letters) is compared
     with the ink below it (descenders, the dot below); the median over lines
-    of (above − below) / (above + below) is the score.
+    of (above − below) / (above + below) is the score. One vote per line.
     """
     scale = 1500 / max(clean.shape)
     small = (
@@ -281,7 +384,7 @@ def upright_score(clean: np.ndarray) -> float:
     _, ink = cv2.threshold(small, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
     profile = ink.sum(axis=1).astype(np.float64)
     if profile.max() <= 0:
-        return 0.0
+        return []
     on = profile > 0.02 * profile.max()
     votes: list[float] = []
     y, n = 0, len(profile)
@@ -299,53 +402,119 @@ def upright_score(clean: np.ndarray) -> float:
         above, below = band[: core[0]].sum(), band[core[-1] + 1 :].sum()
         if above + below > 0:
             votes.append((above - below) / (above + below))
-    return float(np.median(votes)) if votes else 0.0
+    return votes
 
 
 def clean_page(
     page: LoadedPage,
     osd: OrientationProbe | None = None,
     keep: Callable[[str, np.ndarray], None] | None = None,
+    *,
+    as_delivered: bool = False,
 ) -> CleanPage:
     """LoadedPage → CleanPage: the turn and skew of the page, and its OCR image.
 
-    `keep(stage, pixels)` receives each intermediate image (--keep-intermediates).
+    A blank page is recognised first and left as it is (`blank`). With
+    `as_delivered` the page is neither turned nor straightened: for a page
+    with no text to tell its orientation by (a picture), which is never
+    turned on a guess. `keep(stage, pixels)` receives each intermediate image
+    (--keep-intermediates).
     """
     keep = keep or (lambda stage, pixels: None)
-    gray = ocr_gray(page.image)
+    lum = to_gray(page.image)
+    colour = page.image.mode == "RGB" and has_colour_ink(rgb := np.asarray(page.image))
+    gray = drop_colour_ink(rgb, lum) if colour else lum
     keep("1-ink-dropped", gray)
-    base = 0 if lines_are_horizontal(gray) else 90
+    small_lum = analysis_copy(lum)
+    if is_blank(small_lum, page.dpi * small_lum.shape[0] / lum.shape[0]):  # colour print counts
+        return _clean(page, gray, rotation=0, skew=0.0, method="blank", blank=True)
+    if as_delivered:
+        clean = _clean_image(gray, page.dpi, colour, keep)
+        return _clean(page, clean, rotation=0, skew=0.0, method="as delivered")
+    small = analysis_copy(gray) if colour else small_lum
+    base = 0 if lines_are_horizontal(small) else 90
     turned = turn_quarter(gray, base)
-    skew = estimate_skew(turned)
-    if abs(skew) < MIN_DESKEW_DEGREES:
+    skew = estimate_skew(turn_quarter(small, base))
+    if abs(skew) < DESKEW_MIN_DEGREES * 300.0 / min(page.dpi, 300.0):
         skew = 0.0
-    straight = straighten(turned, skew)
+    straight = straighten(turned, skew, paper=int(np.percentile(small, 90)))
     keep("2-straightened", straight)
-    bordered = whiten_borders(straight)
-    keep("3-borders-whitened", bordered)
-    flat = flatten_illumination(bordered, page.dpi)
-    keep("4-light-flattened", flat)
-    clean = erase_light_graphics(flat, page.dpi)
-    keep("5-graphics-thinned", clean)
-    score = upright_score(clean)
-    flip, method = score < 0, "lines"
-    if abs(score) < AMBIGUOUS_SCORE and osd is not None:
-        half = Image.fromarray(
-            cv2.resize(clean, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
-        )
-        found = osd(half, page.dpi / 2)
-        if found is not None and found[1] >= OSD_MIN_CONFIDENCE and found[0] in (0, 180):
-            flip, method = found[0] == 180, "osd"
+    clean = _clean_image(straight, page.dpi, colour, keep)
+    if skew:
+        # Marks of any colour count here (a red stamp in a corner is kept).
+        seen = straighten(turn_quarter(small_lum, base), skew, paper=255)
+        clean = fit_page(clean, turned.shape, seen)
+    votes = upright_votes(clean)
+    score = float(np.median(votes)) if votes else 0.0
+    flip, method = score <= -AMBIGUOUS_SCORE, "lines"
+    if abs(score) < AMBIGUOUS_SCORE or len(votes) < MIN_VOTING_LINES:
+        # Too close to call from the ink, or too few lines to vote (a short
+        # Latin line full of descenders looks upside down): OSD decides when
+        # it is sure; when it is not, the page stays as delivered (the
+        # reading's confidence has the last word, pipeline/pages.py).
+        flip, method = False, "as delivered"
+        if osd is not None:
+            half = Image.fromarray(
+                cv2.resize(clean, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
+            )
+            found = osd(half, page.dpi / 2)
+            if found is not None and found[1] >= OSD_MIN_CONFIDENCE and found[0] in (0, 180):
+                flip, method = found[0] == 180, "osd"
     if flip:
         clean = np.ascontiguousarray(clean[::-1, ::-1])
+    return _clean(
+        page, clean, rotation=(base + (180 if flip else 0)) % 360, skew=skew, method=method
+    )
+
+
+def _enlarged(gray: np.ndarray, dpi: float) -> tuple[np.ndarray, float]:
+    """The OCR image at OCR_MIN_DPI at least, and the factor it was enlarged by.
+
+    At 150 dpi a 13 pt letter is 12 px high, under what Tesseract's
+    recogniser reads best; enlarged (cubic), the same scan reads with a third
+    fewer errors.
+    """
+    if dpi >= 0.9 * OCR_MIN_DPI:  # a scan at 199.8 dpi is not worth a resampling
+        return gray, 1.0
+    factor = OCR_MIN_DPI / dpi
+    return cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_CUBIC), factor
+
+
+def _clean_image(
+    gray: np.ndarray, dpi: float, colour: bool, keep: Callable[[str, np.ndarray], None]
+) -> np.ndarray:
+    """Each step changes the page only where its problem is there to fix."""
+    bordered = whiten_borders(gray)
+    keep("3-borders-whitened", bordered)
+    flat = flatten_illumination(bordered, dpi)
+    keep("4-light-flattened", flat)
+    if colour and not ERASE_ON_COLOUR:
+        return flat  # colour already told seals and signatures from print
+    clean = erase_light_graphics(flat, dpi)
+    keep("5-graphics-thinned", clean)
+    return clean
+
+
+def _clean(
+    page: LoadedPage,
+    ocr: np.ndarray,
+    *,
+    rotation: int,
+    skew: float,
+    method: str,
+    blank: bool = False,
+) -> CleanPage:
+    ocr, scale = (ocr, 1.0) if blank else _enlarged(ocr, page.dpi)
     return CleanPage(
         ref=page.ref,
         archival=page.image,
-        ocr_image=Image.fromarray(clean),
+        ocr_image=Image.fromarray(ocr),
+        ocr_scale=scale,
         dpi=page.dpi,
         dpi_assumed=page.dpi_assumed,
-        rotation=(base + (180 if flip else 0)) % 360,
+        rotation=rotation,
         skew_degrees=round(skew, 2),
         orientation_method=method,
         original=page.original,
+        blank=blank,
     )

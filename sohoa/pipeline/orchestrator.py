@@ -90,11 +90,12 @@ def as_source(item: Source | Path) -> Source:
 
 
 def page_text_boxes(page: OcrPage) -> list[tuple[float, float, float, float]]:
-    """Word boxes of a page in PDF points, origin bottom-left (for placing the signature)."""
+    """Boxes of the page's words and other marks in PDF points, origin
+    bottom-left: where the visible signature must not go."""
     k = 72.0 / page.dpi
     return [
-        (w.box[0] * k, (page.height - w.box[3]) * k, w.box[2] * k, (page.height - w.box[1]) * k)
-        for w in page.words
+        (box[0] * k, (page.height - box[3]) * k, box[2] * k, (page.height - box[1]) * k)
+        for box in (*(w.box for w in page.words), *page.ink_boxes)
     ]
 
 
@@ -340,6 +341,8 @@ class Ingestor:
             )
             pages = with_reasons(pages, archival.layer_problems)
             signed = self.sign(unsigned, signed_path, pages[0])
+            if signed.no_visible_mark:
+                pages = with_reasons(pages, {pages[0].index: signed.no_visible_mark})
             verdict = verify_file(signed.path, trust_roots=self.trust_roots)
             if verdict.exit_code == ExitCode.INDETERMINATE:
                 raise ConfigError(

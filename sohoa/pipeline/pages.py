@@ -21,10 +21,15 @@ from sohoa.ocr.engine import OcrEngine, words_to_text
 from sohoa.ocr.recover import recover, reread_wide_words
 from sohoa.pipeline.cleanup import clean_page
 from sohoa.pipeline.codes import read_codes
+from sohoa.pipeline.ink import ink_boxes
+from sohoa.pipeline.resolution import content_dpi
 from sohoa.scanners.loader import load_page
 
-#: Mean word confidence under which the page is also read upside down.
+#: Mean word confidence under which the page is also read upside down; and
+#: the confidence of a word that counts as text read.
 RECHECK_CONFIDENCE = 60.0
+#: A reading with fewer words read with confidence found no text.
+MIN_TEXT_WORDS = 3
 
 
 @dataclass(frozen=True)
@@ -61,6 +66,20 @@ def _mean_confidence(words: Sequence[OcrWord]) -> float:
     return sum(w.confidence for w in words) / len(words) if words else 0.0
 
 
+def is_text(words: Sequence[OcrWord]) -> bool:
+    """Whether a reading found text: a few words read with confidence.
+
+    A picture, a map or a page read upside down gives few or none; such a
+    reading cannot tell how the page is turned.
+    """
+    sure = [
+        w
+        for w in words
+        if w.confidence >= RECHECK_CONFIDENCE and sum(c.isalnum() for c in w.text) >= 2
+    ]
+    return len(sure) >= MIN_TEXT_WORDS
+
+
 def process_page(ref: PageRef, engine: OcrEngine, options: PageOptions) -> OcrPage:
     """PageRef → OcrPage. Raises InputError for an unreadable page, OcrError when OCR fails."""
     loaded: LoadedPage = load_page(ref)
@@ -71,44 +90,37 @@ def process_page(ref: PageRef, engine: OcrEngine, options: PageOptions) -> OcrPa
 
     keep = _keeper(options.keep_intermediates, ref, loaded) if options.keep_intermediates else None
     clean = clean_page(loaded, osd=osd, keep=keep)
-    words = engine.recognize(clean.ocr_image, clean.dpi)
-    if _mean_confidence(words) < RECHECK_CONFIDENCE:
-        # The last word on orientation: a page read upside down gives words of
-        # low confidence. Read it the other way up and keep the better reading.
-        flipped = clean.ocr_image.transpose(Image.Transpose.ROTATE_180)
-        other = engine.recognize(flipped, clean.dpi)
-        if _mean_confidence(other) > _mean_confidence(words) + 10:
-            words = other
-            clean = dataclasses.replace(
-                clean,
-                ocr_image=flipped,
-                rotation=(clean.rotation + 180) % 360,
-                orientation_method="confidence",
-            )
+    words: list[OcrWord] = []
+    review: list[str] = []
+    if not clean.blank:
+        clean, words = _read_upright(clean, engine)
+        if not is_text(words):
+            if clean.rotation or clean.skew_degrees:
+                # No text to tell the page's orientation by (a picture, a
+                # map): it is left as delivered, never turned on a guess.
+                clean = clean_page(loaded, keep=keep, as_delivered=True)
+                words = engine.recognize(clean.ocr_image, _ocr_dpi(clean))
+            review.append("no text found: the page is kept as scanned (a picture?)")
 
-    def read_regions(boxes: list[tuple[int, int, int, int]]) -> list[list[OcrWord]]:
-        return engine.recognize_regions(clean.ocr_image, clean.dpi, boxes)
+    if words:
 
-    words = reread_wide_words(words, read_regions)
-    words = recover(np.asarray(clean.ocr_image), words, clean.dpi, read_regions)
+        def read_regions(boxes: list[tuple[int, int, int, int]]) -> list[list[OcrWord]]:
+            return engine.recognize_regions(clean.ocr_image, _ocr_dpi(clean), boxes)
+
+        words = reread_wide_words(words, read_regions)
+        words = recover(np.asarray(clean.ocr_image), words, _ocr_dpi(clean), read_regions)
+        words = _at_scale(words, 1 / clean.ocr_scale)
     if keep is not None:
         keep("6-ocr-input", np.asarray(clean.ocr_image))
-    warnings: list[str] = []
-    if loaded.dpi_assumed:
-        warnings.append(
-            f"{ref.path.name}: resolution not given by the file, assumed {loaded.dpi:.0f} dpi"
-        )
-    if loaded.dpi < 200:
-        warnings.append(
-            f"{ref.path.name}: scanned at {loaded.dpi:.0f} dpi, below the 200 dpi "
-            "Nghị định 30/2020 Phụ lục I asks for"
-        )
+    width, height = page_size(clean)
+    upright = clean.archival.size[::-1] if clean.rotation in (90, 270) else clean.archival.size
+    dpi, warnings = _resolution(ref, loaded, words, upright)
     page = OcrPage(
         index=ref.index,
         source=ref.path,
-        width=clean.ocr_image.width,
-        height=clean.ocr_image.height,
-        dpi=clean.dpi,
+        width=width,
+        height=height,
+        dpi=dpi,
         dpi_assumed=clean.dpi_assumed,
         rotation=clean.rotation,
         skew_degrees=clean.skew_degrees,
@@ -118,12 +130,93 @@ def process_page(ref: PageRef, engine: OcrEngine, options: PageOptions) -> OcrPa
         image=encode_archival(clean),
         orientation_method=clean.orientation_method,
         warnings=tuple(warnings),
+        blank=clean.blank,
+        review=tuple(review),
+        ink_boxes=_ink_of_first_page(clean, (width, height)),
         codes=read_codes(clean.ocr_image),
     )
     # The số and the day are often handwritten, the signer's name under the seal: their
     # lines are read again (issue 10).
-    page = dataclasses.replace(page, field_lines=read_field_lines(clean.ocr_image, page))
-    return page
+    if not page.words:
+        return page
+    page_image = clean.ocr_image
+    if clean.ocr_scale != 1.0:  # the word boxes are at the page's own scale
+        page_image = page_image.resize((width, height), Image.Resampling.BOX)
+    return dataclasses.replace(page, field_lines=read_field_lines(page_image, page))
+
+
+def page_size(clean: CleanPage) -> tuple[int, int]:
+    """The upright page in pixels of the scan: the OCR image at the scan's own
+    resolution (the scan's size, or the bounding box of the straightened scan
+    when ink reaches beyond it: cleanup.fit_page)."""
+    scale = clean.ocr_scale
+    return round(clean.ocr_image.width / scale), round(clean.ocr_image.height / scale)
+
+
+def _ocr_dpi(clean: CleanPage) -> float:
+    return clean.dpi * clean.ocr_scale
+
+
+def _at_scale(words: Sequence[OcrWord], factor: float) -> list[OcrWord]:
+    """Words with their boxes scaled by `factor` (from the enlarged OCR image to the page)."""
+    if factor == 1.0:
+        return list(words)
+    return [
+        dataclasses.replace(w, box=tuple(round(v * factor) for v in w.box))  # type: ignore[arg-type]
+        for w in words
+    ]
+
+
+def _read_upright(clean: CleanPage, engine: OcrEngine) -> tuple[CleanPage, list[OcrWord]]:
+    """Read the page; read it upside down too when the reading is poor, and
+    keep the other way up only when it finds text, clearly better."""
+    words = engine.recognize(clean.ocr_image, _ocr_dpi(clean))
+    if _mean_confidence(words) >= RECHECK_CONFIDENCE:
+        return clean, words
+    flipped = clean.ocr_image.transpose(Image.Transpose.ROTATE_180)
+    other = engine.recognize(flipped, _ocr_dpi(clean))
+    if is_text(other) and _mean_confidence(other) > _mean_confidence(words) + 10:
+        turned = dataclasses.replace(
+            clean,
+            ocr_image=flipped,
+            rotation=(clean.rotation + 180) % 360,
+            orientation_method="confidence",
+        )
+        return turned, other
+    return clean, words
+
+
+def _resolution(
+    ref: PageRef, loaded: LoadedPage, words: Sequence[OcrWord], upright: tuple[int, int]
+) -> tuple[float, list[str]]:
+    """The page's resolution (from its print when the tag lies), and what to tell the user."""
+    name = ref.path.name
+    warnings: list[str] = []
+    dpi = loaded.dpi
+    found = content_dpi(words, upright, dpi)
+    if found is not None:
+        dpi, why = found
+        warnings.append(
+            f"{name}: the resolution {'assumed' if loaded.dpi_assumed else 'tag'}: {why}"
+        )
+    elif loaded.dpi_assumed:
+        warnings.append(f"{name}: resolution not given by the file, assumed {dpi:.0f} dpi")
+    if dpi < 200:
+        warnings.append(
+            f"{name}: scanned at {dpi:.0f} dpi, below the 200 dpi "
+            "Nghị định 30/2020 Phụ lục I asks for"
+        )
+    return dpi, warnings
+
+
+def _ink_of_first_page(
+    clean: CleanPage, size: tuple[int, int]
+) -> tuple[tuple[int, int, int, int], ...]:
+    """Marks at the top of page 1, where the visible signature goes (signing/appearance.py)."""
+    if clean.ref.index != 0:
+        return ()
+    turn = clean.rotation + clean.skew_degrees
+    return ink_boxes(clean.archival, clean.dpi, turn, size)
 
 
 def _keeper(directory: Path, ref: PageRef, loaded: LoadedPage) -> Callable[[str, np.ndarray], None]:

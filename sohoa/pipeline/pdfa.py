@@ -126,11 +126,21 @@ def _add_page(pdf: pikepdf.Pdf, page: OcrPage, font: pikepdf.Object) -> None:
     if page.rotation % 90 or page.rotation not in (0, 90, 180, 270):
         raise PdfError(f"{where}: rotation must be a quarter turn, got {page.rotation}")
     sideways = page.rotation in (90, 270)
-    expected = (page.height, page.width) if sideways else (page.width, page.height)
-    if (page.image.width, page.image.height) != expected:
+    upright = (
+        (page.image.height, page.image.width) if sideways else (page.image.width, page.image.height)
+    )
+    # A straightened page is the scan's own size, or the bounding box of the
+    # scan turned by its skew (when ink reaches its corners), or in between.
+    theta = math.radians(page.skew_degrees)
+    cos, sin = abs(math.cos(theta)), abs(math.sin(theta))
+    largest = (upright[0] * cos + upright[1] * sin, upright[0] * sin + upright[1] * cos)
+    if not (
+        upright[0] - 1 <= page.width <= largest[0] + 1
+        and upright[1] - 1 <= page.height <= largest[1] + 1
+    ):
         raise PdfError(
             f"{where}: image is {page.image.width}×{page.image.height} px but the page, "
-            f"turned {page.rotation}°, is {page.width}×{page.height} px"
+            f"turned {page.rotation + page.skew_degrees}°, is {page.width}×{page.height} px"
         )
     width, height = page.width_pt, page.height_pt
     # ISO 19005-2 6.1.13: page boundaries between 3 and 14 400 units.

@@ -30,7 +30,8 @@ class Review:
     blank_pages: tuple[int, ...]
     """1-based numbers of the blank pages (kept, marked, not flagged)."""
     mean_confidence: float
-    """Mean word confidence of the pages that are not blank (0 when all are)."""
+    """Mean word confidence of the pages where words were read (0 when none):
+    a blank back page or a picture says nothing about how well text was read."""
 
 
 def page_reasons(page: OcrPage, review_confidence: float) -> tuple[str, ...]:
@@ -38,7 +39,7 @@ def page_reasons(page: OcrPage, review_confidence: float) -> tuple[str, ...]:
     if page.blank:
         return page.review
     reasons = list(page.review)
-    if page.mean_confidence < review_confidence:
+    if _read(page) and page.mean_confidence < review_confidence:
         reasons.append(
             f"mean word confidence {page.mean_confidence:.0f} is under {review_confidence:.0f}"
         )
@@ -51,7 +52,7 @@ def review_document(
     reasons = {
         page.index + 1: why for page in pages if (why := page_reasons(page, review_confidence))
     }
-    read = [page.mean_confidence for page in pages if not page.blank]
+    read = [page.mean_confidence for page in pages if _read(page)]
     return Review(
         needs_review=bool(metadata.needs_review or reasons),
         pages=tuple(sorted(reasons)),
@@ -59,6 +60,11 @@ def review_document(
         blank_pages=tuple(page.index + 1 for page in pages if page.blank),
         mean_confidence=round(sum(read) / len(read), 2) if read else 0.0,
     )
+
+
+def _read(page: OcrPage) -> bool:
+    """Whether anything was read on the page (a blank page or a picture: nothing)."""
+    return not page.blank and bool(page.words or page.text.strip())
 
 
 def with_reasons(pages: Sequence[OcrPage], found: Mapping[int, str]) -> list[OcrPage]:

@@ -7,9 +7,11 @@ Vietnam offset. Liberation Serif is metric-compatible with Times New Roman,
 covers every Vietnamese precomposed letter, and is free to embed (SIL OFL),
 which PDF/A requires (ISO 19005-2 §6.2.11.4: every font embedded).
 
-The box must not cover the document's own text: `place_box` searches the top
-right whitespace left by the OCR'd words, keeping 10 pt when a spot exists and
-shrinking down to 7 pt otherwise.
+The box must not cover the document's own marks: `place_box` searches the top
+right whitespace left by the OCR'd words and every other mark (stamps,
+handwriting), keeping 10 pt when a spot exists and shrinking down to 7 pt
+otherwise; when none is free, or the page is too small, it says why and the
+signature is made without a visible mark.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from fontTools.ttLib import TTFont
 from pyhanko.pdf_utils.font.opentype import GlyphAccumulator, GlyphAccumulatorFactory
 from pyhanko.pdf_utils.generic import ArrayObject, NameObject, NumberObject
@@ -88,13 +91,14 @@ def stamp_lines(copy_type: str, agency_name: str, when: datetime) -> tuple[str, 
 
 @dataclass(frozen=True)
 class Placement:
-    """Where the visible signature goes on page 1, and at what size."""
+    """Where the visible signature goes on page 1, and at what size; or why it cannot."""
 
-    rect: Box
-    """(x0, y0, x1, y1) in PDF points, origin bottom-left of the page."""
+    rect: Box | None
+    """(x0, y0, x1, y1) in PDF points, origin bottom-left of the page; None
+    when no blank space holds it (the signature is then made invisible)."""
     font_size: int
-    overlaps: bool
-    """True only when no free spot existed and the box had to cover some text."""
+    reason: str | None = None
+    """Why there is no visible signature, in words (when `rect` is None)."""
 
 
 def box_size(lines: Sequence[str], size: int) -> tuple[float, float]:
@@ -103,18 +107,6 @@ def box_size(lines: Sequence[str], size: int) -> tuple[float, float]:
     # one leading per line plus the descent of the last one
     height = len(lines) * size * LEADING + 0.3 * size + 2 * PADDING
     return (round(width + 1, 1), round(height, 1))
-
-
-def _intersects(a: Box, b: Box, gap: float) -> bool:
-    return not (
-        a[2] + gap <= b[0] or b[2] + gap <= a[0] or a[3] + gap <= b[1] or b[3] + gap <= a[1]
-    )
-
-
-def _overlap_area(a: Box, b: Box) -> float:
-    w = min(a[2], b[2]) - max(a[0], b[0])
-    h = min(a[3], b[3]) - max(a[1], b[1])
-    return w * h if w > 0 and h > 0 else 0.0
 
 
 #: Points of movement away from the corner worth one point of font size.
@@ -134,9 +126,9 @@ def place_box(
     "góc trên, bên phải", where a reader looks for the copy's signature),
     nearest to the corner first, where shrinking the font by one point costs
     as much as moving SIZE_STEP_COST points: a smaller box in the top margin
-    beats a 10 pt box pushed down beside the body text. When nothing is
-    free, the 7 pt box goes where it covers the least text, and `overlaps`
-    says so.
+    beats a 10 pt box pushed down beside the body text. The box never covers
+    the document's own marks: when no spot is free, or the page is too small
+    for even the 7 pt box, the placement has no `rect` and says why.
     """
     px0, py0, px1, py1 = page
     pw, ph = px1 - px0, py1 - py0
@@ -146,38 +138,47 @@ def place_box(
     # the edge margins.
     min_x0 = px0 + pw * 0.45
     min_y0 = py0 + ph * 0.70
-    occupied = [tuple(map(float, b)) for b in occupied]  # type: ignore[misc]
-    candidates: list[tuple[float, int, Box]] = []
+    smallest = box_size(lines, FONT_SIZES[-1])
+    if smallest[0] > right - min_x0 or smallest[1] > top - min_y0:
+        return Placement(
+            rect=None,
+            font_size=FONT_SIZES[-1],
+            reason=(
+                f"page 1 is {pw / 72 * 2.54:.1f} × {ph / 72 * 2.54:.1f} cm: too small for the "
+                f"visible signature (at 7 pt it needs {smallest[0] / 72 * 2.54:.1f} × "
+                f"{smallest[1] / 72 * 2.54:.1f} cm in the top-right quarter)"
+            ),
+        )
+    boxes = np.array([tuple(map(float, b)) for b in occupied], dtype=np.float64).reshape(-1, 4)
+    boxes = boxes[(boxes[:, 2] > min_x0 - CLEARANCE) & (boxes[:, 3] > min_y0 - CLEARANCE)]
+    best: tuple[float, int, Box] | None = None
     for size in FONT_SIZES:
         w, h = box_size(lines, size)
-        shrink_cost = (FONT_SIZES[0] - size) * SIZE_STEP_COST
-        dx = 0.0
-        while right - dx - w >= min_x0:
-            dy = 0.0
-            while top - dy - h >= min_y0:
-                rect = (right - dx - w, top - dy - h, right - dx, top - dy)
-                candidates.append((dx + dy + shrink_cost, size, rect))
-                dy += step
-            dx += step * 2
-    candidates.sort(key=lambda c: (c[0], -c[1]))
-    nearby = [b for b in occupied if b[2] > min_x0 - CLEARANCE and b[3] > min_y0 - CLEARANCE]
-    best: tuple[float, Box, int] | None = None
-    for _cost, size, rect in candidates:
-        hits = [b for b in nearby if _intersects(rect, b, CLEARANCE)]
-        if not hits:
-            return Placement(rect=_rounded(rect), font_size=size, overlaps=False)
-        if size == FONT_SIZES[-1]:
-            area = sum(_overlap_area(rect, b) for b in hits)
-            if best is None or area < best[0]:
-                best = (area, rect, size)
-    if best is None:  # page too small for even one 7 pt box: use the corner
-        w, h = box_size(lines, FONT_SIZES[-1])
-        return Placement(
-            rect=_rounded((max(px0, right - w), max(py0, top - h), right, top)),
-            font_size=FONT_SIZES[-1],
-            overlaps=True,
-        )
-    return Placement(rect=_rounded(best[1]), font_size=best[2], overlaps=True)
+        dx = np.arange(0.0, right - w - min_x0 + 1e-9, step * 2)
+        dy = np.arange(0.0, top - h - min_y0 + 1e-9, step)
+        if not len(dx) or not len(dy):
+            continue
+        x0, y0 = right - dx - w, top - dy - h
+        # A box blocks the positions whose rectangle comes within CLEARANCE of it.
+        in_x = (x0[:, None] > boxes[:, 0] - w - CLEARANCE) & (x0[:, None] < boxes[:, 2] + CLEARANCE)
+        in_y = (y0[:, None] > boxes[:, 1] - h - CLEARANCE) & (y0[:, None] < boxes[:, 3] + CLEARANCE)
+        blocked = (in_x.astype(np.float64) @ in_y.T.astype(np.float64)) > 0
+        cost = dx[:, None] + dy[None, :] + (FONT_SIZES[0] - size) * SIZE_STEP_COST
+        cost[blocked] = np.inf
+        i, j = np.unravel_index(int(np.argmin(cost)), cost.shape)
+        if np.isfinite(cost[i, j]) and (best is None or cost[i, j] < best[0]):
+            rect = (float(x0[i]), float(y0[j]), float(x0[i] + w), float(y0[j] + h))
+            best = (float(cost[i, j]), size, rect)
+    if best is not None:
+        return Placement(rect=_rounded(best[2]), font_size=best[1])
+    return Placement(
+        rect=None,
+        font_size=FONT_SIZES[-1],
+        reason=(
+            "no blank space top-right of page 1 for the visible signature "
+            "(Nghị định 30/2020 Phụ lục I): text or marks fill it"
+        ),
+    )
 
 
 def _rounded(rect: Box) -> Box:

@@ -262,7 +262,7 @@ def _field_name(reader: PdfFileReader) -> str:
     return f"{FIELD_PREFIX}{n}"
 
 
-def _stamp_style(font_size: int, rect: tuple[float, float, float, float]) -> TextStampStyle:
+def _stamp_style(font_size: int) -> TextStampStyle:
     text_style = TextBoxStyle(
         font=SignatureFontFactory(str(font_path()), font_size=font_size),
         font_size=font_size,
@@ -324,6 +324,10 @@ def sign_pdf(
 ) -> SignedPdf:
     """Sign `src` (PDF/A-2b) into `dst` with a visible PAdES signature; `src` is untouched.
 
+    The visible mark goes where it covers none of the `occupied` boxes (page 1,
+    points); when there is no such place the signature has no visible mark
+    and `SignedPdf.no_visible_mark` says why.
+
     Raises SigningError before writing anything when the certificate may not
     sign (key usage, validity), the level needs a TSA that is not configured,
     or the TSA/OCSP/CRL services cannot be reached; InputError when `src` is
@@ -360,11 +364,8 @@ def sign_pdf(
             hint="write the agency name in Vietnamese letters (Unicode NFC)",
         )
     placement: Placement = place_box(page, lines, occupied)
-    if placement.overlaps:
-        log.warning(
-            "%s: no free space top-right of page 1; the visible signature covers some text",
-            src,
-        )
+    if placement.rect is None:
+        log.warning("%s: %s; signed without a visible mark", src, placement.reason)
 
     timestamper = UrllibTimeStamper(tsa_url) if chosen != "B-B" and tsa_url else None
     long_term = chosen in ("B-LT", "B-LTA")
@@ -387,7 +388,7 @@ def sign_pdf(
         meta,
         identity.signer,
         timestamper=timestamper,
-        stamp_style=_stamp_style(placement.font_size, placement.rect),
+        stamp_style=_stamp_style(placement.font_size) if placement.rect else None,
         new_field_spec=spec,
         signing_time=when,
     )
@@ -413,6 +414,7 @@ def sign_pdf(
         signing_time=when.astimezone(UTC),
         level=chosen,
         signer_subject=identity.certificate.subject.human_friendly,
+        no_visible_mark=placement.reason,
     )
 
 
