@@ -433,3 +433,50 @@ def test_the_second_copy_in_a_batch_follows_the_first_when_it_is_refused(tmp_pat
     assert [type(o) for o in outcomes] == [Quarantined, Quarantined]
     assert "gave up" in outcomes[1].reason and "same bytes as" in outcomes[1].reason
     assert first.exists() and second.exists()  # the batch command copies, never moves
+
+
+# --- quarantine across file systems (an inbox share, an archive disk) ------------------------
+
+
+@pytest.fixture
+def other_disk(tmp_path: Path):
+    mount = tmp_path / "share"
+    mount.mkdir()
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", str(mount)], capture_output=True
+    )
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here ({done.stderr.decode().strip()}): not root?")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def test_quarantine_moves_across_file_systems_whole(tmp_path: Path, other_disk: Path) -> None:
+    archive = Archive(tmp_path / "archive", create=True)
+    station = other_disk / "quay-1"
+    scan = station / "hỏng.jpg"
+    data = _jpeg(scan)
+    folder = station / "hồ sơ"
+    _jpeg(folder / "1.jpg", 1)
+    _jpeg(folder / "2.jpg", 2)
+    (folder / "ghi chú").mkdir()  # not a page: stays where it is
+    link = station / "liên kết.jpg"
+    link.symlink_to("/etc/passwd")
+    kept_file = archive.quarantine(scan, "damaged", move=True, station="quay-1", attempt=1)
+    kept_folder = archive.quarantine(folder, "no pages", move=True, station="quay-1")
+    kept_link = archive.quarantine(link, "a link", move=True, station="quay-1")
+    assert kept_file is not None and kept_file.read_bytes() == data and not scan.exists()
+    assert kept_folder is not None and sorted(p.name for p in kept_folder.iterdir()) == [
+        "1.jpg",
+        "2.jpg",
+    ]
+    assert sorted(p.name for p in folder.iterdir()) == ["ghi chú"]  # only the pages moved
+    assert kept_link is not None and os.readlink(kept_link) == "/etc/passwd"
+    assert not link.is_symlink()
+    quarantine = archive.quarantine_folder("quay-1")
+    assert not [p for p in quarantine.iterdir() if p.name.endswith(".part")]
+    reason = quarantine / f"{kept_file.name}.reason.txt"
+    assert "damaged" in reason.read_text(encoding="utf-8")
+    archive.close()
