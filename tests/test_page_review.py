@@ -32,10 +32,15 @@ def test_a_blank_back_page_is_kept_out_of_the_mean_and_not_flagged() -> None:
 
 def test_low_confidence_and_layer_problems_are_reasons_in_words() -> None:
     pages = [ocr_page(index=0, mean_confidence=45.0), ocr_page(index=1, mean_confidence=91.0)]
+    # 69.7 is under 70, and says so (not "70 is under 70").
+    assert (
+        "69.7 is under 70"
+        in review_document([ocr_page(mean_confidence=69.7)], DocumentMetadata(), 70.0).reasons[1][0]
+    )
     pages = with_reasons(pages, {1: "2 word(s) of the text layer extract run together"})
     review = review_document(pages, DocumentMetadata(), 70.0)
     assert review.needs_review and review.pages == (1, 2)
-    assert review.reasons[1] == ("mean word confidence 45 is under 70",)
+    assert review.reasons[1] == ("mean word confidence 45.0 is under 70",)
     assert "run together" in review.reasons[2][0]
 
 

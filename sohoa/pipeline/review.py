@@ -41,7 +41,7 @@ def page_reasons(page: OcrPage, review_confidence: float) -> tuple[str, ...]:
     reasons = list(page.review)
     if _read(page) and page.mean_confidence < review_confidence:
         reasons.append(
-            f"mean word confidence {page.mean_confidence:.0f} is under {review_confidence:.0f}"
+            f"mean word confidence {page.mean_confidence:.1f} is under {review_confidence:g}"
         )
     return tuple(reasons)
 
