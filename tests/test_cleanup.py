@@ -172,3 +172,32 @@ def test_pages_without_graphics_are_left_alone(page: Image.Image) -> None:
 
     gray = to_gray(page)
     assert erase_light_graphics(gray, 300) is gray
+
+
+@pytest.mark.parametrize("angle", [0.8, -1.3, 3.7])
+def test_a_straightened_scan_is_not_shifted_by_half_a_pixel(
+    page: Image.Image, angle: float
+) -> None:
+    # Straightening turns the scan inside a larger canvas and OCR reads the
+    # scan's own size at its centre. With an odd margin that crop is the turn
+    # shifted by half a pixel: every pixel interpolated from two, a blur that
+    # cost the stacked tone marks (lấy → lây) on real scans.
+    import cv2
+
+    from sohoa.pipeline.cleanup import centre_crop, straighten
+
+    gray = to_gray(page)[:1001, :777]  # odd sizes: the margins must still be even
+    height, width = gray.shape
+    in_place = cv2.warpAffine(
+        gray,
+        cv2.getRotationMatrix2D(((width - 1) / 2, (height - 1) / 2), angle, 1.0),
+        (width, height),
+        flags=cv2.INTER_LINEAR,
+        borderMode=cv2.BORDER_CONSTANT,
+        borderValue=255,
+    )
+    canvas = straighten(gray, angle, paper=255)
+    assert (canvas.shape[0] - height) % 2 == 0 and (canvas.shape[1] - width) % 2 == 0
+    assert canvas.shape[0] > height and canvas.shape[1] > width
+    crop = centre_crop(canvas, gray.shape)
+    assert np.abs(crop.astype(int) - in_place.astype(int)).max() <= 1

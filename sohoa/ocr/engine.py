@@ -138,6 +138,9 @@ class TesseractEngine:
         Each box is read as an image of its own with a white margin around
         it: read in place (`SetRectangle`), a glyph near the box's edge is
         binarised with the box and misread (a page number "2" as "6)").
+        A box that reads as nothing is read once more in black and white:
+        the recogniser reads grey, and a lone glyph's soft edges can make
+        junk of it (a page number "2" as ",)") that Otsu's threshold clears.
         """
         api = self._api
         api.SetPageSegMode(self._tesserocr.PSM.SINGLE_BLOCK)
@@ -146,9 +149,9 @@ class TesseractEngine:
             for x0, y0, x1, y1 in boxes:
                 margin = max(10, (y1 - y0) // 4)
                 region = ImageOps.expand(image.crop((x0, y0, x1, y1)), margin, fill=255)
-                api.SetImage(region)
-                api.SetSourceResolution(round(dpi))
-                found = drop_junk_words(self._words()) if api.Recognize() else []
+                found = self._read_block(region, dpi)
+                if not found and region.mode == "L":
+                    found = self._read_block(_black_and_white(region), dpi)
                 dx, dy = x0 - margin, y0 - margin
                 results.append(
                     [
@@ -162,6 +165,12 @@ class TesseractEngine:
             api.Clear()
             api.SetPageSegMode(self._tesserocr.PSM.AUTO)
         return results
+
+    def _read_block(self, region: Image.Image, dpi: float) -> list[OcrWord]:
+        api = self._api
+        api.SetImage(region)
+        api.SetSourceResolution(round(dpi))
+        return drop_junk_words(self._words()) if api.Recognize() else []
 
     def _words(self) -> list[OcrWord]:
         """The words of the last recognition, with block/paragraph/line numbers."""
@@ -287,3 +296,12 @@ def words_to_text(words: list[OcrWord] | tuple[OcrWord, ...]) -> str:
             out.append(word.text)
         current_line, current_block = word.line, word.block
     return "".join(out)
+
+
+def _black_and_white(gray: Image.Image) -> Image.Image:
+    """A grayscale image thresholded at Otsu's level (ink black, paper white)."""
+    import cv2
+    import numpy as np
+
+    _, binary = cv2.threshold(np.asarray(gray), 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    return Image.fromarray(binary)

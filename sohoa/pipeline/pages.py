@@ -110,6 +110,7 @@ def process_page(ref: PageRef, engine: OcrEngine, options: PageOptions) -> OcrPa
         words = reread_wide_words(words, read_regions)
         words = recover(np.asarray(clean.ocr_image), words, _ocr_dpi(clean), read_regions)
         words = _at_scale(words, 1 / clean.ocr_scale)
+        words = _shifted(words, _offset(clean))
     if keep is not None:
         keep("6-ocr-input", np.asarray(clean.ocr_image))
     width, height = page_size(clean)
@@ -141,16 +142,46 @@ def process_page(ref: PageRef, engine: OcrEngine, options: PageOptions) -> OcrPa
         return page
     page_image = clean.ocr_image
     if clean.ocr_scale != 1.0:  # the word boxes are at the page's own scale
-        page_image = page_image.resize((width, height), Image.Resampling.BOX)
+        page_image = page_image.resize(
+            (round(page_image.width / clean.ocr_scale), round(page_image.height / clean.ocr_scale)),
+            Image.Resampling.BOX,
+        )
+    if clean.canvas is not None:  # and in the canvas's coordinates
+        dx, dy = _offset(clean)
+        canvas = Image.new(page_image.mode, (width, height), 255)
+        canvas.paste(page_image, (dx, dy))
+        page_image = canvas
     return dataclasses.replace(page, field_lines=read_field_lines(page_image, page))
 
 
 def page_size(clean: CleanPage) -> tuple[int, int]:
-    """The upright page in pixels of the scan: the OCR image at the scan's own
-    resolution (the scan's size, or the bounding box of the straightened scan
-    when ink reaches beyond it: cleanup.fit_page)."""
+    """The upright page in pixels of the scan: the scan's size (the OCR image
+    at the scan's own resolution), or the bounding box of the straightened
+    scan when ink reaches beyond it (cleanup.fit_page)."""
+    if clean.canvas is not None:
+        return clean.canvas
     scale = clean.ocr_scale
     return round(clean.ocr_image.width / scale), round(clean.ocr_image.height / scale)
+
+
+def _offset(clean: CleanPage) -> tuple[int, int]:
+    """Where the OCR image's top-left corner lies on the page (pixels of the scan)."""
+    if clean.canvas is None:
+        return 0, 0
+    scale = clean.ocr_scale
+    width, height = round(clean.ocr_image.width / scale), round(clean.ocr_image.height / scale)
+    return (clean.canvas[0] - width) // 2, (clean.canvas[1] - height) // 2
+
+
+def _shifted(words: Sequence[OcrWord], offset: tuple[int, int]) -> list[OcrWord]:
+    """Words with their boxes moved by `offset` (from the OCR image onto the page)."""
+    dx, dy = offset
+    if not dx and not dy:
+        return list(words)
+    return [
+        dataclasses.replace(w, box=(w.box[0] + dx, w.box[1] + dy, w.box[2] + dx, w.box[3] + dy))
+        for w in words
+    ]
 
 
 def _ocr_dpi(clean: CleanPage) -> float:

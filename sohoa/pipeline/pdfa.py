@@ -130,13 +130,14 @@ def _add_page(pdf: pikepdf.Pdf, page: OcrPage, font: pikepdf.Object) -> None:
         (page.image.height, page.image.width) if sideways else (page.image.width, page.image.height)
     )
     # A straightened page is the scan's own size, or the bounding box of the
-    # scan turned by its skew (when ink reaches its corners), or in between.
+    # scan turned by its skew (when ink reaches its corners; grown to an even
+    # margin, cleanup.turned_size), or in between.
     theta = math.radians(page.skew_degrees)
     cos, sin = abs(math.cos(theta)), abs(math.sin(theta))
     largest = (upright[0] * cos + upright[1] * sin, upright[0] * sin + upright[1] * cos)
     if not (
-        upright[0] - 1 <= page.width <= largest[0] + 1
-        and upright[1] - 1 <= page.height <= largest[1] + 1
+        upright[0] - 1 <= page.width <= largest[0] + 2
+        and upright[1] - 1 <= page.height <= largest[1] + 2
     ):
         raise PdfError(
             f"{where}: image is {page.image.width}×{page.image.height} px but the page, "
