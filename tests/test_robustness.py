@@ -20,6 +20,7 @@ import pytest
 from PIL import Image
 
 from tests.imaging import text_page
+from tests.mounts import tmpfs
 
 REPO = Path(__file__).resolve().parent.parent
 ENV = {**os.environ, "PYTHONPATH": str(REPO), "SOHOA_ACTOR": "test", "OMP_THREAD_LIMIT": "1"}
@@ -299,17 +300,8 @@ def test_sigkill_at_any_point_then_a_rerun_completes(tmp_path: Path, point: str)
 
 @pytest.fixture
 def small_disk(tmp_path: Path):
-    mount = tmp_path / "disk"
-    mount.mkdir()
-    done = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=24m", "tmpfs", str(mount)], capture_output=True
-    )
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here ({done.stderr.decode().strip()}): not root?")
-    try:
+    with tmpfs(tmp_path / "disk", "24m") as mount:
         yield mount
-    finally:
-        subprocess.run(["umount", "-l", str(mount)], check=False)
 
 
 def _fill(disk: Path, leave: int) -> Path:

@@ -29,6 +29,7 @@ from sohoa.scanners.inbox import InboxScanner, fingerprint
 from sohoa.scanners.inbox_lock import InboxLock, holder_of
 from sohoa.vntime import now
 from tests.imaging import text_page
+from tests.mounts import tmpfs
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -440,17 +441,8 @@ def test_the_second_copy_in_a_batch_follows_the_first_when_it_is_refused(tmp_pat
 
 @pytest.fixture
 def other_disk(tmp_path: Path):
-    mount = tmp_path / "share"
-    mount.mkdir()
-    done = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", str(mount)], capture_output=True
-    )
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here ({done.stderr.decode().strip()}): not root?")
-    try:
+    with tmpfs(tmp_path / "share", "16m") as mount:
         yield mount
-    finally:
-        subprocess.run(["umount", "-l", str(mount)], check=False)
 
 
 def test_quarantine_moves_across_file_systems_whole(tmp_path: Path, other_disk: Path) -> None:
