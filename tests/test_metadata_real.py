@@ -382,6 +382,30 @@ def test_the_signer_of_a_letter_before_its_appendix() -> None:
     assert metadata.signer_position == "THỨ TRƯỞNG"
 
 
+def test_a_footnote_under_the_signature_is_not_the_end_of_the_body() -> None:
+    """`Nơi nhận:` misread, and a footnote (a wide line) at the foot of the page."""
+    body = "Kính trình Chủ tịch Ủy ban nhân dân tỉnh xem xét, quyết định các nội dung"
+    page = _page(
+        [
+            *_top(),
+            (body, 200, 1500),
+            ("tmee-se)", 260, 1600),
+            ("GIÁM ĐỐC", 1160, 1600),
+            ("- Như trên;", 260, 1650),
+            ("- Lưu: VT.", 260, 1700),
+            ("Đỗ Văn Chung", 1150, 1900),
+            (
+                "1 Nghị định số 126/2024/NĐ-CP ngày 08/10/2024 của Chính phủ quy định về hội",
+                200,
+                2600,
+            ),
+        ]
+    )
+    metadata = extract_metadata([page])
+    assert metadata.signer_full_name == "Đỗ Văn Chung"
+    assert metadata.signer_position == "GIÁM ĐỐC"
+
+
 def test_the_notation_is_checked_by_the_second_reader() -> None:
     """Tesseract lost the ký hiệu (`/§GDĐT-CTYTT`); the recognizer read `SGDDT-CTrTT`
     without diacritics: the organ's initials give its Đ back."""
@@ -537,6 +561,87 @@ def test_vv_read_as_w_is_still_the_subject_label() -> None:
     metadata = extract_metadata([_page(lines)])
     assert metadata.type_name == "Công văn"
     assert metadata.subject == "thông báo hoạt động của tà đạo"
+
+
+def test_vv_read_with_a_fraction_slash_is_still_the_subject_label() -> None:
+    # Tesseract gives `V⁄` (U+2044 FRACTION SLASH) for a slanted `V/v`; the engine's
+    # text is normalised before anything reads it, and the slash is a solidus again.
+    from sohoa.ocr.engine import nfc
+
+    lines = [
+        ("BỘ GIÁO DỤC VÀ ĐÀO TẠO", 150, 150),
+        ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 1000, 150),
+        ("TRƯỜNG ĐẠI HỌC TÂY ĐÔ", 160, 200),
+        ("Độc lập - Tự do - Hạnh phúc", 1150, 200),
+        (nfc("Số: 1135⁄ĐHTĐ"), 330, 300),
+        ("Cần Thơ, ngày 24 tháng 10 năm 2025", 1050, 300),
+        (nfc("V⁄ Góp ý dự thảo Quy chế văn bằng,"), 170, 345),
+        ("chứng chỉ của hệ thống GDQD", 200, 390),
+        ("Kính gửi: Cục Quản lý chất lượng", 600, 600),
+    ]
+    metadata = extract_metadata([_page(lines)])
+    assert metadata.type_name == "Công văn"
+    assert metadata.code_notation == "ĐHTĐ"
+    assert metadata.subject == "Góp ý dự thảo Quy chế văn bằng, chứng chỉ của hệ thống GDQD"
+
+
+def _organ_top(organ: str, parent: str, number: str, date_line: str) -> list[tuple[str, int, int]]:
+    return [
+        (parent, 200, 150),
+        ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 1000, 150),
+        (organ, 220, 200),
+        ("Độc lập - Tự do - Hạnh phúc", 1150, 200),
+        (number, 300, 300),
+        (date_line, 1050, 300),
+        ("V/v khẩn trương thực hiện các biện pháp", 200, 345),
+        ("Kính gửi: Các trường trực thuộc Sở", 600, 600),
+    ]
+
+
+def test_a_place_spoiled_after_its_first_syllable_is_the_organs() -> None:
+    lines = _organ_top(
+        "SỞ GIÁO DỤC VÀ ĐÀO TẠO",
+        "UBND THÀNH PHỐ ĐÀ NẴNG",
+        "Số: 1906/SGDĐT-CTTT",
+        "Đà v ngày 26 tháng 7 năm 2020",
+    )
+    metadata = extract_metadata([_page(lines)])
+    assert metadata.place == "Đà Nẵng"
+    assert metadata.issued_date == date(2020, 7, 26)
+    # Another first syllable is not completed from the organ line.
+    lines[5] = ("Hà v ngày 26 tháng 7 năm 2020", 1050, 300)
+    assert extract_metadata([_page(lines)]).place is None
+
+
+def test_the_place_word_ocr_set_on_a_line_of_its_own() -> None:
+    # A low-resolution scan: OCR put `Đà` on a line of its own, a little lower, and
+    # `v ngày …` (`Nẵng,` spoiled) at the end of the organ's line.
+    lines = _organ_top(
+        "SỞ GIÁO DỤC VÀ ĐÀO TẠO",
+        "UBND THÀNH PHỐ ĐÀ NẴNG",
+        "Số: 1906/SGDĐT-CTTT",
+        "v ngày 26 tháng 7 năm 2020",
+    )
+    lines[5] = ("v ngày 26 tháng 7 năm 2020", 1110, 300)
+    lines.insert(6, ("Đà", 1060, 330))
+    metadata = extract_metadata([_page(lines)])
+    assert metadata.place == "Đà Nẵng"
+    assert metadata.issued_date == date(2020, 7, 26)
+
+
+def test_the_place_of_a_date_line_whose_ngay_was_written_over() -> None:
+    lines = _organ_top(
+        "CƠ QUAN THƯỜNG TRỰC HĐTĐ",
+        "HỘI ĐỒNG THẨM ĐỊNH QUY HOẠCH",
+        "Số: 4240/CQTT",
+        "Hà Nội nữ iếntieifDrfui6ƒ",
+    )
+    metadata = extract_metadata([_page(lines)])
+    assert metadata.place == "Hà Nội"
+    assert metadata.issued_date is None
+    # A line that does not open with a place we know gives none.
+    lines[5] = ("Hà Nộ nữ iếntieifDrfui6ƒ", 1050, 300)
+    assert extract_metadata([_page(lines)]).place is None
 
 
 def test_a_day_glued_to_thang() -> None:

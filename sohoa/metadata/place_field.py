@@ -63,7 +63,24 @@ def read_place(words: Sequence[OcrWord], organs: Organs) -> PlaceReading | None:
         return PlaceReading(found.name, score)
     # Not a place we know (a small commune): believe a clean reading only.
     if not all(is_title_word(t) and is_syllable(t) for t in raw.split()):
-        return None
+        return _completed_from_organ(raw, organs, words[0].confidence / 100.0)
     if in_organ:
         return PlaceReading(raw, 1 - (1 - confidence * 0.9) * 0.6)
     return PlaceReading(title_vn(raw), confidence * 0.75)
+
+
+def _completed_from_organ(raw: str, organs: Organs, confidence: float) -> PlaceReading | None:
+    """The organ's own place when the date line's reading opens with its first syllable
+    and the rest is spoiled (`Đà v, ngày …` under `UBND THÀNH PHỐ ĐÀ NẴNG`): a known
+    place of the organ line, given and reviewed. `confidence`: the first word's."""
+    words = raw.split()
+    if not words or not (is_title_word(words[0]) and is_syllable(words[0])):
+        return None
+    for place in _organ_places(organs):
+        found = match_place(place, fuzzy=False)
+        name = found.name if found is not None else None
+        if name is None or len(name.split()) < 2 or len(words) > len(name.split()):
+            continue
+        if words[0].casefold() == name.split()[0].casefold():
+            return PlaceReading(name, confidence * 0.7)
+    return None

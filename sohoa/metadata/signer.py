@@ -64,17 +64,21 @@ def find_label(found: Sequence[Segment], column: Column) -> Segment | None:
 def read_signer(found: Sequence[Segment], column: Column) -> Signer | None:
     label = find_label(found, column)
     right = [s for s in found if s.left > column.left + 0.4 * column.width]
+    body = [s for s in found if s.width > 0.6 * column.width]
     if label is not None:
         start = label.top - 1.5 * label.height
     else:
-        body = [s for s in found if s.width > 0.6 * column.width]
         start = body[-1].bottom if body else 0.0
     block = [s for s in right if s.top >= start]
+    if not block and label is None and len(body) >= 2:
+        # A footnote at the foot of the page, under the signature, is no body line:
+        # the block stands between the body and it.
+        block = [s for s in right if body[-2].bottom <= s.top < body[-1].top]
     if not block and label is not None:
         # `Nơi nhận:` under the signatures (two signers side by side, a joint document):
         # the block stands above it, under the body.
-        body = [s for s in found if s.width > 0.6 * column.width and s.bottom < label.top]
-        upper = max(body[-1].bottom if body else 0.0, label.top - 14 * label.height)
+        above = [s for s in body if s.bottom < label.top]
+        upper = max(above[-1].bottom if above else 0.0, label.top - 14 * label.height)
         block = [s for s in right if upper <= s.top < label.top]
     if not block:
         return None if label is None else Signer(None, 0.0, None, 0.0, None, 0.0, label)

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from sohoa.metadata.dates import DateReading, place_words_of, read_date_line
 from sohoa.metadata.layout import Column, Segment
+from sohoa.metadata.places import match_place
 from sohoa.metadata.text import fold_letters, similarity
 from sohoa.models import OcrPage
 
@@ -79,6 +80,44 @@ def _split_at(found: Sequence[Segment], x: float, until: float) -> list[Segment]
         right = tuple(w for w in segment.words if (w.box[0] + w.box[2]) / 2 >= x)
         out.extend(Segment(part) for part in (left, right) if part)
     return sorted(out, key=lambda s: (s.top, s.left))
+
+
+def known_place_prefix(tokens: Sequence[str]) -> tuple[int, ...] | None:
+    """The first two or three words of `tokens` when they name a known place exactly
+    (`Hà Nội`, `Thừa Thiên Huế`), with more words after them (the rest of a date line)."""
+    for count in (3, 2):
+        if len(tokens) > count:
+            words = [t.strip(",.;:") for t in tokens[:count]]
+            if all(w[:1].isupper() for w in words):
+                found = match_place(" ".join(words), fuzzy=False)
+                if found is not None and found.exact:
+                    return tuple(range(count))
+    return None
+
+
+def _with_word_before(
+    segment: Segment,
+    reading: DateReading | None,
+    place_words: tuple[int, ...],
+    others: Sequence[Segment],
+) -> tuple[Segment, DateReading | None, tuple[int, ...]]:
+    """The date line with the place's first word OCR put on a line of its own (`Đà`
+    beside `v ngày 26 tháng 7 …`): a word or two ending just left of the line, on
+    its line (within most of a line height: OCR may set it a little lower), belong
+    to it."""
+    first = segment.words[0].box
+    height = segment.height
+    for other in others:
+        if other is segment or len(other.words) > 2:
+            continue
+        gap = first[0] - other.right
+        if -2 <= gap <= 1.5 * height and abs(other.middle - segment.middle) <= 0.9 * height:
+            joined = Segment((*other.words, *segment.words))
+            again = read_date_line(joined.tokens)
+            found = again.place_words if again is not None else place_words_of(joined.tokens)
+            if found and len(found) <= 6 and (again is not None or reading is None):
+                return joined, again, found
+    return segment, reading, place_words
 
 
 def _is_motto(segment: Segment) -> bool:
@@ -147,6 +186,19 @@ def find_header(page: OcrPage, found: Sequence[Segment], column: Column) -> Head
             if found_place:
                 date_segment, place_words = segment, found_place
                 break
+    if date_segment is not None:
+        date_segment, date_reading, place_words = _with_word_before(
+            date_segment, date_reading, place_words, right_block
+        )
+    if date_segment is None and motto is not None:
+        # `ngày` itself lost (the day and month written by hand over it): the line
+        # under the motto that opens with a place we know, diacritics and all.
+        for segment in right_block:
+            if motto.bottom <= segment.top <= motto.bottom + 4 * motto.height:
+                found_place = known_place_prefix(segment.tokens)
+                if found_place:
+                    date_segment, place_words = segment, found_place
+                    break
     if national is not None:
         split_x = national.left - national.height
     elif motto is not None:

@@ -87,9 +87,11 @@ class OcrEngine(Protocol):
     def close(self) -> None: ...
 
 
-#: Look-alikes Tesseract's `vie` model emits that Vietnamese never uses: the
-#: Icelandic eth for đ/Đ (U+00D0/U+00F0 instead of U+0110/U+0111).
-_LOOKALIKES = str.maketrans({"\u00d0": "\u0110", "\u00f0": "\u0111"})
+#: Look-alikes Tesseract's `vie` model emits that Vietnamese documents never
+#: use: the Icelandic eth for đ/Đ (U+00D0/U+00F0 instead of U+0110/U+0111);
+#: the fraction and division slashes (U+2044, U+2215) for the solidus of a
+#: số/ký hiệu, a date or `V/v` (real scans: "V⁄", "1⁄7", "4⁄4.712/2022").
+_LOOKALIKES = str.maketrans({"\u00d0": "\u0110", "\u00f0": "\u0111", "\u2044": "/", "\u2215": "/"})
 
 
 def nfc(text: str) -> str:
