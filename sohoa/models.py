@@ -126,13 +126,10 @@ class CleanPage:
     """The scan's own encoded bytes for `archival`, when embeddable as-is."""
     blank: bool = False
     """The page carries no writing (a blank back page): nothing to read."""
-    ocr_scale: float = 1.0
-    """Pixels of `ocr_image` per pixel of the upright page: a scan under
-    OCR_MIN_DPI is read enlarged (Tesseract reads small print better so)."""
     canvas: tuple[int, int] | None = None
     """Width × height (pixels of the upright page) of a straightened page
     larger than the scan, when a mark of the turned scan would fall off the
-    scan's own size (cleanup.fit_page); the OCR image is the scan's own size
+    scan's own size (cleanup.needs_canvas); the OCR image is the scan's own size
     at the canvas's centre. None: the page is the OCR image's size."""
 
 

@@ -82,7 +82,7 @@ def _split_at(found: Sequence[Segment], x: float, until: float) -> list[Segment]
     return sorted(out, key=lambda s: (s.top, s.left))
 
 
-def known_place_prefix(tokens: Sequence[str]) -> tuple[int, ...] | None:
+def _known_place_prefix(tokens: Sequence[str]) -> tuple[int, ...] | None:
     """The first two or three words of `tokens` when they name a known place exactly
     (`Hà Nội`, `Thừa Thiên Huế`), with more words after them (the rest of a date line)."""
     for count in (3, 2):
@@ -195,7 +195,7 @@ def find_header(page: OcrPage, found: Sequence[Segment], column: Column) -> Head
         # under the motto that opens with a place we know, diacritics and all.
         for segment in right_block:
             if motto.bottom <= segment.top <= motto.bottom + 4 * motto.height:
-                found_place = known_place_prefix(segment.tokens)
+                found_place = _known_place_prefix(segment.tokens)
                 if found_place:
                     date_segment, place_words = segment, found_place
                     break

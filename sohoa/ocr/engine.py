@@ -154,15 +154,7 @@ class TesseractEngine:
                 found = self._read_block(region, dpi)
                 if not found and region.mode == "L":
                     found = self._read_block(_black_and_white(region), dpi)
-                dx, dy = x0 - margin, y0 - margin
-                results.append(
-                    [
-                        dataclasses.replace(
-                            w, box=(w.box[0] + dx, w.box[1] + dy, w.box[2] + dx, w.box[3] + dy)
-                        )
-                        for w in found
-                    ]
-                )
+                results.append(shifted(found, x0 - margin, y0 - margin))
         finally:
             api.Clear()
             api.SetPageSegMode(self._tesserocr.PSM.AUTO)
@@ -298,6 +290,16 @@ def words_to_text(words: list[OcrWord] | tuple[OcrWord, ...]) -> str:
             out.append(word.text)
         current_line, current_block = word.line, word.block
     return "".join(out)
+
+
+def shifted(words: list[OcrWord], dx: int, dy: int) -> list[OcrWord]:
+    """`words` with their boxes moved by (dx, dy) pixels."""
+    if not dx and not dy:
+        return words
+    return [
+        dataclasses.replace(w, box=(w.box[0] + dx, w.box[1] + dy, w.box[2] + dx, w.box[3] + dy))
+        for w in words
+    ]
 
 
 def _black_and_white(gray: Image.Image) -> Image.Image:

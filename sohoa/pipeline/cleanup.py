@@ -31,6 +31,8 @@ from sohoa.pipeline.ink import is_blank
 # by the metadata fields read right and wrong and by the text layer's CER, each
 # against the alternative in the comment. Fields are the stricter measure: a
 # tone mark lost in a trích yếu makes the field wrong, and CER hardly moves.
+# Not done, for the same reason: reading scans under 180 dpi enlarged to 200
+# (cubic) lowered the CER (1.2% against 1.3%) but read 3 fields fewer of 147.
 
 #: Skew below this is left as scanned. Straightening from 0.1° on (rather than
 #: from 0.5° at 300 dpi, 0.75° at 200): 9 more fields right of 147, 6 fewer wrong;
@@ -50,10 +52,6 @@ ERASE_ON_COLOUR = True
 DESKEW_INTERPOLATION = cv2.INTER_LINEAR
 #: Darker than this (0–255, after cleanup) is ink.
 INK_LEVEL = 128
-#: A scan under this resolution is read enlarged to it; 0: never. Enlarging
-#: scans under 180 dpi to 200 lowered the CER (1.2% against 1.3%) but read 3
-#: fields fewer.
-OCR_MIN_DPI = 0.0
 #: Largest skew we correct; beyond it the page is more likely a table or a photo.
 MAX_SKEW_DEGREES = 15.0
 #: Fewer text lines than this do not decide upright from upside down: ask OSD.
@@ -328,7 +326,7 @@ def straighten(gray: np.ndarray, angle: float, paper: int = 255) -> np.ndarray:
     )
 
 
-def fit_page(canvas: tuple[int, int], shape: tuple[int, ...], seen: np.ndarray) -> bool:
+def needs_canvas(canvas: tuple[int, int], shape: tuple[int, ...], seen: np.ndarray) -> bool:
     """Whether the straightened page needs the larger canvas: a mark lies
     outside the scan's own size, at the canvas's centre.
 
@@ -356,7 +354,7 @@ def fit_page(canvas: tuple[int, int], shape: tuple[int, ...], seen: np.ndarray) 
 
 
 def centre_crop(image: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
-    """The `shape` (height, width) at the centre of `image` (as fit_page places it)."""
+    """The `shape` (height, width) at the centre of `image` (as needs_canvas places it)."""
     top, left = (image.shape[0] - shape[0]) // 2, (image.shape[1] - shape[1]) // 2
     return np.ascontiguousarray(image[top : top + shape[0], left : left + shape[1]])
 
@@ -458,7 +456,7 @@ def clean_page(
     if skew:
         # Marks of any colour count here (a red stamp in a corner is kept).
         seen = straighten(turn_quarter(small_lum, base), skew, paper=255)
-        if fit_page(straight.shape, turned.shape, seen):
+        if needs_canvas(straight.shape, turned.shape, seen):
             canvas = (straight.shape[1], straight.shape[0])
         # OCR reads the scan's own size at the canvas's centre even so: on
         # real scans the larger canvas read 6 fields fewer of 147 (the
@@ -494,19 +492,6 @@ def clean_page(
     )
 
 
-def _enlarged(gray: np.ndarray, dpi: float) -> tuple[np.ndarray, float]:
-    """The OCR image at OCR_MIN_DPI at least, and the factor it was enlarged by.
-
-    At 150 dpi a 13 pt letter is 12 px high, under what Tesseract's
-    recogniser reads best; enlarged (cubic), the same scan reads with a third
-    fewer errors.
-    """
-    if dpi >= 0.9 * OCR_MIN_DPI:  # a scan at 199.8 dpi is not worth a resampling
-        return gray, 1.0
-    factor = OCR_MIN_DPI / dpi
-    return cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_CUBIC), factor
-
-
 def _clean_image(
     gray: np.ndarray, dpi: float, colour: bool, keep: Callable[[str, np.ndarray], None]
 ) -> np.ndarray:
@@ -532,12 +517,10 @@ def _clean(
     blank: bool = False,
     canvas: tuple[int, int] | None = None,
 ) -> CleanPage:
-    ocr, scale = (ocr, 1.0) if blank else _enlarged(ocr, page.dpi)
     return CleanPage(
         ref=page.ref,
         archival=page.image,
         ocr_image=Image.fromarray(ocr),
-        ocr_scale=scale,
         dpi=page.dpi,
         dpi_assumed=page.dpi_assumed,
         rotation=rotation,

@@ -17,7 +17,7 @@ from PIL import Image
 
 from sohoa.metadata.handwriting import read_field_lines
 from sohoa.models import CleanPage, EncodedImage, LoadedPage, OcrPage, OcrWord, PageRef
-from sohoa.ocr.engine import OcrEngine, words_to_text
+from sohoa.ocr.engine import OcrEngine, shifted, words_to_text
 from sohoa.ocr.recover import recover, reread_wide_words
 from sohoa.pipeline.cleanup import clean_page
 from sohoa.pipeline.codes import read_codes
@@ -99,18 +99,17 @@ def process_page(ref: PageRef, engine: OcrEngine, options: PageOptions) -> OcrPa
                 # No text to tell the page's orientation by (a picture, a
                 # map): it is left as delivered, never turned on a guess.
                 clean = clean_page(loaded, keep=keep, as_delivered=True)
-                words = engine.recognize(clean.ocr_image, _ocr_dpi(clean))
+                words = engine.recognize(clean.ocr_image, clean.dpi)
             review.append("no text found: the page is kept as scanned (a picture?)")
 
     if words:
 
         def read_regions(boxes: list[tuple[int, int, int, int]]) -> list[list[OcrWord]]:
-            return engine.recognize_regions(clean.ocr_image, _ocr_dpi(clean), boxes)
+            return engine.recognize_regions(clean.ocr_image, clean.dpi, boxes)
 
         words = reread_wide_words(words, read_regions)
-        words = recover(np.asarray(clean.ocr_image), words, _ocr_dpi(clean), read_regions)
-        words = _at_scale(words, 1 / clean.ocr_scale)
-        words = _shifted(words, _offset(clean))
+        words = recover(np.asarray(clean.ocr_image), words, clean.dpi, read_regions)
+        words = shifted(words, *_offset(clean))
     if keep is not None:
         keep("6-ocr-input", np.asarray(clean.ocr_image))
     width, height = page_size(clean)
@@ -141,71 +140,35 @@ def process_page(ref: PageRef, engine: OcrEngine, options: PageOptions) -> OcrPa
     if not page.words:
         return page
     page_image = clean.ocr_image
-    if clean.ocr_scale != 1.0:  # the word boxes are at the page's own scale
-        page_image = page_image.resize(
-            (round(page_image.width / clean.ocr_scale), round(page_image.height / clean.ocr_scale)),
-            Image.Resampling.BOX,
-        )
-    if clean.canvas is not None:  # and in the canvas's coordinates
-        dx, dy = _offset(clean)
-        canvas = Image.new(page_image.mode, (width, height), 255)
-        canvas.paste(page_image, (dx, dy))
-        page_image = canvas
+    if clean.canvas is not None:  # the word boxes are in the canvas's coordinates
+        page_image = Image.new(page_image.mode, clean.canvas, 255)
+        page_image.paste(clean.ocr_image, _offset(clean))
     return dataclasses.replace(page, field_lines=read_field_lines(page_image, page))
 
 
 def page_size(clean: CleanPage) -> tuple[int, int]:
     """The upright page in pixels of the scan: the scan's size (the OCR image
     at the scan's own resolution), or the bounding box of the straightened
-    scan when ink reaches beyond it (cleanup.fit_page)."""
-    if clean.canvas is not None:
-        return clean.canvas
-    scale = clean.ocr_scale
-    return round(clean.ocr_image.width / scale), round(clean.ocr_image.height / scale)
+    scan when ink reaches beyond it (cleanup.needs_canvas)."""
+    return clean.canvas or clean.ocr_image.size
 
 
 def _offset(clean: CleanPage) -> tuple[int, int]:
     """Where the OCR image's top-left corner lies on the page (pixels of the scan)."""
     if clean.canvas is None:
         return 0, 0
-    scale = clean.ocr_scale
-    width, height = round(clean.ocr_image.width / scale), round(clean.ocr_image.height / scale)
+    width, height = clean.ocr_image.size
     return (clean.canvas[0] - width) // 2, (clean.canvas[1] - height) // 2
-
-
-def _shifted(words: Sequence[OcrWord], offset: tuple[int, int]) -> list[OcrWord]:
-    """Words with their boxes moved by `offset` (from the OCR image onto the page)."""
-    dx, dy = offset
-    if not dx and not dy:
-        return list(words)
-    return [
-        dataclasses.replace(w, box=(w.box[0] + dx, w.box[1] + dy, w.box[2] + dx, w.box[3] + dy))
-        for w in words
-    ]
-
-
-def _ocr_dpi(clean: CleanPage) -> float:
-    return clean.dpi * clean.ocr_scale
-
-
-def _at_scale(words: Sequence[OcrWord], factor: float) -> list[OcrWord]:
-    """Words with their boxes scaled by `factor` (from the enlarged OCR image to the page)."""
-    if factor == 1.0:
-        return list(words)
-    return [
-        dataclasses.replace(w, box=tuple(round(v * factor) for v in w.box))  # type: ignore[arg-type]
-        for w in words
-    ]
 
 
 def _read_upright(clean: CleanPage, engine: OcrEngine) -> tuple[CleanPage, list[OcrWord]]:
     """Read the page; read it upside down too when the reading is poor, and
     keep the other way up only when it finds text, clearly better."""
-    words = engine.recognize(clean.ocr_image, _ocr_dpi(clean))
+    words = engine.recognize(clean.ocr_image, clean.dpi)
     if _mean_confidence(words) >= RECHECK_CONFIDENCE:
         return clean, words
     flipped = clean.ocr_image.transpose(Image.Transpose.ROTATE_180)
-    other = engine.recognize(flipped, _ocr_dpi(clean))
+    other = engine.recognize(flipped, clean.dpi)
     if is_text(other) and _mean_confidence(other) > _mean_confidence(words) + 10:
         turned = dataclasses.replace(
             clean,
