@@ -8,7 +8,6 @@ import json
 import shutil
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pytest
@@ -22,6 +21,7 @@ from tests.test_robustness import (
     _fill,
     assert_whole,
     index,
+    ingest_beside,
     lines,
     scans,
     small_disk,  # noqa: F401  (fixture)
@@ -243,28 +243,15 @@ def test_ingest_beside_edits_and_checks_corrupts_nothing(tmp_path: Path) -> None
     first = sohoa("ingest", str(inputs[0]), "--archive", str(archive), "--json")
     assert first.returncode == 0, first.stderr
     document_id = lines(first)[0]["document_id"]
-    stop = threading.Event()
-    codes: list[tuple[str, int, str]] = []
-
-    def beside() -> None:
-        n = 0
-        while not stop.is_set():
-            n += 1
-            for args in (
-                ("edit", document_id, "--set", f"subject=Kế hoạch số hóa lần {n}"),
-                ("archive", "check", "--no-signatures"),
-                ("dossier", "link", "000.00.17.H34-230512-0003", document_id),
-            ):
-                done = sohoa(*args, "--archive", str(archive))
-                codes.append((args[0], done.returncode, done.stdout + done.stderr))
-
-    thread = threading.Thread(target=beside)
-    thread.start()
-    try:
-        result = sohoa("ingest", *map(str, inputs), "--archive", str(archive), "--json")
-    finally:
-        stop.set()
-        thread.join()
+    result, codes = ingest_beside(
+        archive,
+        inputs,
+        lambda n: (
+            ("edit", document_id, "--set", f"subject=Kế hoạch số hóa lần {n}"),
+            ("archive", "check", "--no-signatures"),
+            ("dossier", "link", "000.00.17.H34-230512-0003", document_id),
+        ),
+    )
     assert result.returncode == 0, result.stderr
     assert [r["status"] for r in lines(result)] == ["duplicate"] + ["archived"] * 3
     assert codes and all(code == 0 for _, code, _ in codes), [c for c in codes if c[1]]

@@ -13,6 +13,7 @@ import sys
 import threading
 import time
 import zlib
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -36,6 +37,33 @@ def sohoa(
     return subprocess.run(
         command, capture_output=True, text=True, cwd=cwd or REPO, env=ENV, timeout=timeout
     )
+
+
+def ingest_beside(
+    archive: Path, inputs: list[Path], commands: Callable[[int], Sequence[tuple[str, ...]]]
+) -> tuple[subprocess.CompletedProcess[str], list[tuple[str, int, str]]]:
+    """`sohoa ingest --json` of `inputs` into `archive` while another thread runs
+    `commands(n)` on the same archive, round n after round n, until the ingest ends.
+    The ingest's result, and each command's (name, exit code, output)."""
+    stop = threading.Event()
+    done: list[tuple[str, int, str]] = []
+
+    def beside() -> None:
+        n = 0
+        while not stop.is_set():
+            n += 1
+            for args in commands(n):
+                run = sohoa(*args, "--archive", str(archive))
+                done.append((args[0], run.returncode, run.stdout + run.stderr))
+
+    thread = threading.Thread(target=beside)
+    thread.start()
+    try:
+        result = sohoa("ingest", *map(str, inputs), "--archive", str(archive), "--json")
+    finally:
+        stop.set()
+        thread.join()
+    return result, done
 
 
 def lines(result: subprocess.CompletedProcess[str]) -> list[dict]:
@@ -249,21 +277,8 @@ def test_ingest_beside_review_and_verify_loses_nothing(tmp_path: Path) -> None:
     inputs = scans(tmp_path / "in", 4)
     archive = tmp_path / "archive"
     assert sohoa("ingest", str(inputs[0]), "--archive", str(archive)).returncode == 0
-    stop = threading.Event()
-    codes: list[int] = []
-
-    def readers() -> None:
-        while not stop.is_set():
-            for args in (("review",), ("verify", "--all")):
-                codes.append(sohoa(*args, "--archive", str(archive)).returncode)
-
-    thread = threading.Thread(target=readers)
-    thread.start()
-    try:
-        result = sohoa("ingest", *map(str, inputs), "--archive", str(archive), "--json")
-    finally:
-        stop.set()
-        thread.join()
+    result, beside = ingest_beside(archive, inputs, lambda n: (("review",), ("verify", "--all")))
+    codes = [code for _, code, _ in beside]
     assert result.returncode == 0, result.stderr
     assert [r["status"] for r in lines(result)] == ["duplicate"] + ["archived"] * 3
     assert codes and 70 not in codes and set(codes) <= {0, 1, 2}, codes
