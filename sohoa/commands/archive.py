@@ -130,12 +130,9 @@ def archive_check(
     from sohoa.archive.fixity import check
 
     settings = settings_for(config, archive, replica=replica)
-    store = open_archive(settings)
-    try:
+    with open_archive(settings) as store:
         verify = signature_checker(settings, store.root) if signatures else None
         report = check(store, sample=sample, verify_signature=verify)
-    finally:
-        store.close()
     if as_json:
         print(json.dumps(report.to_json(), ensure_ascii=False), flush=True)
     else:
@@ -169,11 +166,8 @@ def archive_repair(
     from sohoa.archive.fixity import repair
 
     settings = settings_for(config, archive, replica=replica)
-    store = open_archive(settings)
-    try:
+    with open_archive(settings) as store:
         actions, _report = repair(store)
-    finally:
-        store.close()
     for action in actions:
         if as_json:
             print(json.dumps(action.to_json(), ensure_ascii=False), flush=True)
@@ -209,14 +203,11 @@ def archive_log(
     broken."""
     from sohoa.archive import chain
 
-    store = open_archive(settings_for(config, archive))
-    try:
+    with open_archive(settings_for(config, archive)) as store:
         columns = f"{', '.join(chain.FIELDS)}, prev_hash, hash"
         rows = store.db.execute(f"SELECT {columns} FROM events ORDER BY id").fetchall()
         document_id = store.get(document).document_id if document else None
         problem = chain.verify(rows, chain.read_head(store.root)) if verify else None
-    finally:
-        store.close()
     shown = [r for r in rows if document_id is None or r["document_id"] == document_id]
     if as_json:
         for row in shown:

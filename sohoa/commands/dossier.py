@@ -48,11 +48,8 @@ def dossier_show(
     """Show a dossier: its fields (with their Phụ lục VI names) and its documents."""
     from sohoa.archive import dossiers
 
-    store = open_archive(settings_for(config, archive))
-    try:
+    with open_archive(settings_for(config, archive)) as store:
         view = dossiers.get(store, dossiers.check_code(code))
-    finally:
-        store.close()
     if as_json:
         print(json.dumps(view.to_json(), ensure_ascii=False), flush=True)
         return
@@ -105,13 +102,10 @@ def dossier_link(
         "keywords": keywords,
         "description": description,
     }
-    store = open_archive(settings_for(config, archive))
-    try:
+    with open_archive(settings_for(config, archive)) as store:
         code = dossiers.check_code(code)
         dossiers.update(store, code, fields)
         linked = dossiers.link(store, code, document_ids or [])
-    finally:
-        store.close()
     if as_json:
         print(json.dumps({"dossier": code, "linked": linked}, ensure_ascii=False), flush=True)
         return
@@ -131,11 +125,8 @@ def dossier_unlink(
     """Remove documents from a dossier (the documents themselves stay archived)."""
     from sohoa.archive import dossiers
 
-    store = open_archive(settings_for(config, archive))
-    try:
+    with open_archive(settings_for(config, archive)) as store:
         removed = dossiers.unlink(store, code, document_ids or [])
-    finally:
-        store.close()
     if as_json:
         print(json.dumps({"dossier": code, "unlinked": removed}, ensure_ascii=False), flush=True)
         return
@@ -151,11 +142,8 @@ def dossier_list(
     """List the dossiers of the archive with their number of documents."""
     from sohoa.archive import dossiers
 
-    store = open_archive(settings_for(config, archive))
-    try:
+    with open_archive(settings_for(config, archive)) as store:
         rows = dossiers.all_codes(store)
-    finally:
-        store.close()
     for row in rows:
         if as_json:
             print(json.dumps(row, ensure_ascii=False), flush=True)

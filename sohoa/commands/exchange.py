@@ -53,8 +53,7 @@ def export_command(
         raise UsageError("--all exports everything: give it without --dossier, --from or --to")
     settings = settings_for(config, archive)
     filters = filters_from(None, None, date_from, date_to, dossier)
-    store = open_archive(settings)
-    try:
+    with open_archive(settings) as store:
         ids = [h.document_id for h in listing(store.db, store.root, filters, sort="date")]
         what = (
             "every document" if everything else f"dossier {dossier}" if dossier
@@ -67,8 +66,6 @@ def export_command(
             organization=settings.agency_name or "sohoa archive",
             description=f"sohoa export of {what} from {store.root}",
         )
-    finally:
-        store.close()
     if as_json:
         print(json.dumps(result.to_json(), ensure_ascii=False), flush=True)
         return
@@ -104,13 +101,10 @@ def import_command(
         settings = settings.replace(
             verify=settings.verify.__class__(trust=(*settings.verify.trust, *trust))
         )
-    store = open_archive(settings, create=True)
-    try:
+    with open_archive(settings, create=True) as store:
         outcomes = import_bag(
             store, bagit, verify_signature=signature_checker(settings, store.root)
         )
-    finally:
-        store.close()
     for outcome in outcomes:
         if as_json:
             print(json.dumps(outcome.to_json(), ensure_ascii=False), flush=True)

@@ -121,11 +121,8 @@ def search_command(
     from sohoa.archive.search import search
 
     filters = filters_from(type_name, organ, date_from, date_to, dossier)
-    store = open_archive(settings_for(config, archive))
-    try:
+    with open_archive(settings_for(config, archive)) as store:
         hits = search(store.db, store.root, query, filters, limit=limit)
-    finally:
-        store.close()
     if as_json:
         for hit in hits:
             print(json.dumps(hit.to_json(), ensure_ascii=False), flush=True)
@@ -164,11 +161,8 @@ def list_command(
     from sohoa.archive.search import listing
 
     filters = filters_from(type_name, organ, date_from, date_to, dossier, review)
-    store = open_archive(settings_for(config, archive))
-    try:
+    with open_archive(settings_for(config, archive)) as store:
         hits = listing(store.db, store.root, filters, sort=sort, descending=descending, limit=limit)
-    finally:
-        store.close()
     if as_json:
         for hit in hits:
             print(json.dumps(hit.to_json(), ensure_ascii=False), flush=True)
@@ -197,8 +191,7 @@ def lookup(
 
     if (dossier is None) == (citizen is None):
         raise UsageError("give one of --dossier CODE or --citizen ID")
-    store = open_archive(settings_for(config, archive))
-    try:
+    with open_archive(settings_for(config, archive)) as store:
         if dossier is not None:
             code = dossiers.check_code(dossier)
             known = store.db.execute("SELECT 1 FROM dossiers WHERE code = ?", (code,)).fetchone()
@@ -207,8 +200,6 @@ def lookup(
             found = dossiers.by_citizen(store, citizen or "")
         documents = sum(len(d.documents) for d in found)
         dossiers.log_lookup(store, dossier, citizen, found)
-    finally:
-        store.close()
     if as_json:
         print(
             json.dumps(

@@ -62,11 +62,8 @@ def register_import(
     from sohoa.progress.register import import_register
 
     settings = settings_for(config, archive)
-    store = open_archive(settings)
-    try:
+    with open_archive(settings) as store:
         result = import_register(store, file, settings, dry_run=dry_run, sheet=sheet)
-    finally:
-        store.close()
     if as_json:
         for bad in result.bad:
             print(json.dumps(bad.to_json(), ensure_ascii=False), flush=True)

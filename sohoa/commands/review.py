@@ -45,11 +45,8 @@ def review(
     """
     from sohoa.archive.edits import review_queue
 
-    store = _open(config, archive)
-    try:
+    with _open(config, archive) as store:
         items = review_queue(store)
-    finally:
-        store.close()
     if as_json:
         for item in items:
             print(json.dumps(item.to_json(), ensure_ascii=False), flush=True)
@@ -114,11 +111,8 @@ def edit(
     if not assignments and not confirm:
         raise typer.BadParameter("give at least one --set field=value or --confirm field")
     changes = [parse_assignment(text) for text in assignments or []]
-    store = _open(config, archive)
-    try:
+    with _open(config, archive) as store:
         result = apply_edits(store, document_id, changes, confirm=confirm or [])
-    finally:
-        store.close()
     if as_json:
         payload = {
             "document_id": result.document_id,
@@ -157,11 +151,8 @@ def show(
     edit history, paths and signature level."""
     from sohoa.archive.edits import document_view
 
-    store = _open(config, archive)
-    try:
+    with _open(config, archive) as store:
         view = document_view(store, document_id)
-    finally:
-        store.close()
     if as_json:
         print(json.dumps(view, ensure_ascii=False), flush=True)
         return

@@ -118,11 +118,8 @@ def status(
     from sohoa.archive.jobs import status as queue_status
     from sohoa.scanners.inbox_lock import holder_of
 
-    store = open_archive(settings_for(config, archive))
-    try:
+    with open_archive(settings_for(config, archive)) as store:
         report = queue_status(store.db)
-    finally:
-        store.close()
     for inbox in report["inboxes"].values():
         inbox["watcher"] = holder_of(Path(inbox["inbox"]))
     if as_json:
