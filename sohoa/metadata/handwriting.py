@@ -97,11 +97,16 @@ def field_crops(
             continue
         crop = image.crop(_line_box(segment, image))
         line = read(crop)
-        out.append((FieldLine(field, "line", line.text, line.probabilities), crop))
+        whole = FieldLine(field, "line", line.text, line.probabilities)
+        out.append((whole, crop))
         spans = _number_span(line.text) if field == "number" else _date_spans(line.text)
         for name, (before, after) in spans.items():
+            in_line = _between(whole, (before, after))
+            if in_line is None:
+                continue  # no crop can agree with a line that read no digits there (`_agree`)
             # From just right of the character before the field to just left of the one
-            # after; any of the cuts may agree with the line.
+            # after; any of the cuts may agree with the line, and the first that agrees
+            # surely settles it (the others would only add reading time).
             for left_margin, right_margin in _MARGINS:
                 left = line.positions[before] * crop.width + left_margin * segment.height
                 right = line.positions[after] * crop.width - right_margin * segment.height
@@ -109,7 +114,11 @@ def field_crops(
                     continue
                 part_image = crop.crop((int(left), 0, int(right), crop.height))
                 part = read(part_image)
-                out.append((FieldLine(field, name, part.text, part.probabilities), part_image))
+                alone = FieldLine(field, name, part.text, part.probabilities)
+                out.append((alone, part_image))
+                agreed = _agree(in_line, [alone])
+                if agreed is not None and agreed.confidence >= SETTLED:
+                    break
     return out
 
 

@@ -32,6 +32,9 @@ import numpy as np
 from PIL import Image
 
 #: The recognizer's input height, and the least width it pads to (PaddleOCR's 3×48×320).
+#: A narrow crop costs as much as a 320-wide one, yet padding less changes what the model
+#: reads: at 96 or 192 a handwritten day was read wrong and sure on real-dev
+#: (bench/bench_handwriting.py), so the model reads what it was trained on.
 _HEIGHT, _MIN_WIDTH = 48, 320
 
 

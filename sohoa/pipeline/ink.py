@@ -54,13 +54,10 @@ def _marks(gray: np.ndarray, dpi: float) -> tuple[int, float]:
     _, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     height, width = ink.shape
     mm = at / 25.4
-    marks, covered = 0, 0
-    for x, y, w, h, area in stats[1:]:
-        if x == 0 or y == 0 or x + w >= width or y + h >= height:
-            continue
-        covered += int(area)
-        if LETTER_MM[0] * mm <= h <= LETTER_MM[1] * mm and w <= 60 * mm:
-            marks += 1
+    x, y, w, h, area = (stats[1:, i].astype(np.int64) for i in range(5))
+    inside = (x != 0) & (y != 0) & (x + w < width) & (y + h < height)
+    letter = (LETTER_MM[0] * mm <= h) & (h <= LETTER_MM[1] * mm) & (w <= 60 * mm)
+    marks, covered = int((inside & letter).sum()), int(area[inside].sum())
     return min(marks, BLANK_BELOW), covered / ink.size
 
 
@@ -101,16 +98,13 @@ def ink_boxes(
     ink = (_flat(band, at) < INK_LEVEL + 40).astype(np.uint8)  # light stamps count too
     ink = cv2.dilate(ink, np.ones((3, 3), np.uint8))
     _, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
-    boxes = []
-    for x, y, bw, bh, area in stats[1:]:
-        if area < 3:
-            continue  # a speck
-        boxes.append(
-            (
-                math.floor(x / scale),
-                math.floor(y / scale),
-                math.ceil((x + bw) / scale),
-                math.ceil((y + bh) / scale),
-            )
+    marks = stats[1:][stats[1:, cv2.CC_STAT_AREA] >= 3]  # smaller: a speck
+    return tuple(
+        (
+            math.floor(x / scale),
+            math.floor(y / scale),
+            math.ceil((x + bw) / scale),
+            math.ceil((y + bh) / scale),
         )
-    return tuple(boxes)
+        for x, y, bw, bh, _ in marks.tolist()
+    )

@@ -239,9 +239,8 @@ def load_page(ref: PageRef) -> LoadedPage:
                     _check_pixels(ref.path, im.size, page=ref.frame + 1)
                 im.load()
                 dpi = plausible_dpi(im.size, _dpi_from_info(im))
+                # Leaving `with` closes only the file (Pillow ≥ 10): the pixels stay, no copy.
                 image = _normalise_mode(im)
-                if image is im:
-                    image = im.copy()
     except InputError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:

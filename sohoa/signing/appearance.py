@@ -153,6 +153,8 @@ def place_box(
     boxes = boxes[(boxes[:, 2] > min_x0 - CLEARANCE) & (boxes[:, 3] > min_y0 - CLEARANCE)]
     best: tuple[float, int, Box] | None = None
     for size in FONT_SIZES:
+        if best is not None and best[0] <= (FONT_SIZES[0] - size) * SIZE_STEP_COST:
+            break  # every spot at this size or smaller costs more than the best found
         w, h = box_size(lines, size)
         dx = np.arange(0.0, right - w - min_x0 + 1e-9, step * 2)
         dy = np.arange(0.0, top - h - min_y0 + 1e-9, step)
