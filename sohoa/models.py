@@ -337,6 +337,9 @@ class SignedPdf:
     signer_subject: str
     no_visible_mark: str | None = None
     """Why the signature has no visible mark on page 1; None when it has one."""
+    reserved: int | None = None
+    """Hex digits kept for the signature container (`sign_pdf(reserve=…)` for the next
+    document of the same identity and level)."""
 
 
 @dataclass(frozen=True)

@@ -203,6 +203,30 @@ def test_signing_appends_an_incremental_update_and_leaves_src_alone(tmp_path: Pa
     assert not [p for p in dst.parent.iterdir() if p.name.startswith(".")]  # no temp left
 
 
+def test_the_next_signature_reuses_the_space_the_first_kept(tmp_path: Path, demo) -> None:
+    """A batch sizes the signature container once: the second document is signed into the
+    space the first one's /ByteRange left, and both verify (pdfsig and sohoa)."""
+    archive, identity = demo
+    first = sign_pdf(make_pdfa(tmp_path / "a.pdf"), tmp_path / "a.signed.pdf", identity,
+                     agency_name=AGENCY)  # fmt: skip
+    assert first.reserved is not None and first.reserved > 2000
+    second = sign_pdf(make_pdfa(tmp_path / "b.pdf"), tmp_path / "b.signed.pdf", identity,
+                      agency_name=AGENCY, reserve=first.reserved)  # fmt: skip
+    assert second.reserved == first.reserved
+    for result in (first, second):
+        out = subprocess.run(["pdfsig", str(result.path)], capture_output=True, text=True)
+        assert "Signature is Valid" in out.stdout
+        assert verify_file(result.path, trust_roots=_roots(archive)).exit_code == ExitCode.OK
+
+
+def test_a_reservation_too_small_is_sized_again(tmp_path: Path, demo) -> None:
+    archive, identity = demo
+    result = sign_pdf(make_pdfa(tmp_path / "a.pdf"), tmp_path / "a.signed.pdf", identity,
+                      agency_name=AGENCY, reserve=64)  # fmt: skip
+    assert result.reserved is not None and result.reserved > 64
+    assert verify_file(result.path, trust_roots=_roots(archive)).exit_code == ExitCode.OK
+
+
 def test_verify_demo_signature_ok_and_level_bb(signed) -> None:
     archive, _src, dst = signed
     verdict = verify_file(dst, trust_roots=_roots(archive))

@@ -150,7 +150,7 @@ def ingest(
     token, full disk): then inputs not yet archived are reported "untouched" and left
     where they are for a re-run.
     """
-    from sohoa.pipeline.orchestrator import Ingestor
+    from sohoa.pipeline.pool import start_workers
     from sohoa.scanners.discover import discover
 
     settings = settings_for(config, archive, jobs, replica)
@@ -162,7 +162,14 @@ def ingest(
     )
     if not sources:
         raise UsageError("nothing to ingest: no scan in the folders given", hint=SUPPORTED_HINT)
-    ingestor = Ingestor(settings, keep_intermediates=keep_intermediates, dossier=dossier)
+    pool = start_workers(settings, keep_intermediates)  # they load their models meanwhile
+    try:
+        from sohoa.pipeline.orchestrator import Ingestor
+
+        ingestor = Ingestor(settings, dossier=dossier, pool=pool)
+    except BaseException:
+        pool.close()
+        raise
     if ingestor.identity.is_demo and not as_json:
         err.print(
             f"[yellow]Signing with the DEMO identity of {escape(str(ingestor.archive.root))}: "

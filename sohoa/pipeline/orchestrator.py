@@ -37,9 +37,8 @@ from sohoa.models import (
     SignedPdf,
     Untouched,
 )
-from sohoa.pipeline.pages import PageOptions
 from sohoa.pipeline.pdfa import build_pdfa
-from sohoa.pipeline.pool import PageFunction, PagePool, PageResult
+from sohoa.pipeline.pool import PageFunction, PagePool, PageResult, page_options
 from sohoa.pipeline.review import with_reasons
 from sohoa.scanners.discover import Source
 from sohoa.scanners.loader import open_document
@@ -110,6 +109,7 @@ class Ingestor:
         page_function: PageFunction | None = None,
         dossier: str | None = None,
         warm: bool = False,
+        pool: PagePool | None = None,
     ) -> None:
         """Check everything a batch needs besides its inputs, before any page is read.
 
@@ -119,12 +119,16 @@ class Ingestor:
         the workers' `process_page` (tests). `dossier`: the mã hồ sơ of every document
         of the batch (else each one's QR code or name, `archive/dossiers.py`).
         `warm`: start the OCR workers now and keep them for every `ingest` call (the
-        watched inbox); else each call starts and stops its own.
+        watched inbox); else each call starts and stops its own. `pool`: workers the
+        caller started already (`start_workers`), kept for every call and closed with
+        the Ingestor.
         """
         self.settings = settings
         self.page_function = page_function
         self.dossier = check_code(dossier) if dossier else None
-        tessdata = preflight.ocr_languages(settings)
+        self.options = (
+            pool.options if pool is not None else page_options(settings, keep_intermediates)
+        )
         self.level = preflight.signing_level(settings)
         preflight.free_space(settings.archive)
         preflight.replica(settings)
@@ -139,13 +143,10 @@ class Ingestor:
         except BaseException:
             self.archive.close()
             raise
-        self.options = PageOptions(
-            language=settings.ocr_language,
-            tessdata=settings.tessdata or tessdata,
-            keep_intermediates=keep_intermediates,
-        )
-        self.pool: PagePool | None = None
-        if warm:
+        self._reserved: int | None = None
+        """The signature container's size the last signature kept (sign_pdf's `reserve`)."""
+        self.pool: PagePool | None = pool
+        if warm and pool is None:
             self.pool = PagePool(settings.jobs, self.options, page_function)
             self.pool.start()
 
@@ -341,6 +342,7 @@ class Ingestor:
             )
             pages = with_reasons(pages, archival.layer_problems)
             signed = self.sign(unsigned, signed_path, pages[0])
+            self._reserved = signed.reserved
             if signed.no_visible_mark:
                 pages = with_reasons(pages, {pages[0].index: signed.no_visible_mark})
             verdict = verify_file(signed.path, trust_roots=self.trust_roots)
@@ -387,6 +389,7 @@ class Ingestor:
             tsa_url=signing.tsa_url,
             level=self.level,
             occupied=page_text_boxes(first_page),
+            reserve=self._reserved,
         )
 
 

@@ -28,8 +28,11 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
+from pathlib import Path
 from typing import Any
 
+from sohoa import preflight
+from sohoa.config import Settings
 from sohoa.errors import SohoaError
 from sohoa.models import OcrPage, PageRef
 from sohoa.pipeline.pages import PageOptions
@@ -299,3 +302,25 @@ class PagePool:
         retry.extend(worker.tasks)
         worker.tasks.clear()
         return PageResult(key, ref, None, f"{ref.path}: page {ref.index + 1}: {why}")
+
+
+def page_options(settings: Settings, keep_intermediates: Path | None = None) -> PageOptions:
+    """What the workers need from the settings; ConfigError when the OCR language is missing."""
+    tessdata = preflight.ocr_languages(settings)
+    return PageOptions(
+        language=settings.ocr_language,
+        tessdata=settings.tessdata or tessdata,
+        keep_intermediates=keep_intermediates,
+    )
+
+
+def start_workers(settings: Settings, keep_intermediates: Path | None = None) -> PagePool:
+    """A pool whose workers start now, for `Ingestor(pool=…)`.
+
+    A command starts it before it imports the PDF and signing code: the workers load
+    Tesseract and the line recognizers (~0.5 s each) while the parent imports pyHanko
+    and opens the archive, instead of after (a batch of 24 pages ends 0.5 s sooner).
+    """
+    pool = PagePool(settings.jobs, page_options(settings, keep_intermediates))
+    pool.start()
+    return pool

@@ -26,6 +26,7 @@ import asyncio
 import hashlib
 import io
 import logging
+import re
 import urllib.error
 import urllib.request
 from collections.abc import Iterator, Sequence
@@ -321,12 +322,19 @@ def sign_pdf(
     level: str | None = None,
     signing_time: datetime | None = None,
     occupied: Sequence[tuple[float, float, float, float]] = (),
+    reserve: int | None = None,
 ) -> SignedPdf:
     """Sign `src` (PDF/A-2b) into `dst` with a visible PAdES signature; `src` is untouched.
 
     The visible mark goes where it covers none of the `occupied` boxes (page 1,
     points); when there is no such place the signature has no visible mark
     and `SignedPdf.no_visible_mark` says why.
+
+    `reserve`: the space for the signature container, from `SignedPdf.reserved`
+    of an earlier signature by the same identity at the same level. Without it
+    pyHanko sizes the container by signing a dummy first (a fifth of the time of
+    a B-B signature); its estimate keeps a 50% margin, which the next documents
+    reuse, so that a container a few bytes longer still fits.
 
     Raises SigningError before writing anything when the certificate may not
     sign (key usage, validity), the level needs a TSA that is not configured,
@@ -396,6 +404,7 @@ def sign_pdf(
     try:
         pdf_signer.sign_pdf(
             writer,
+            bytes_reserved=reserve,
             output=out,
             appearance_text_params={
                 "copy_type": lines[0],
@@ -406,16 +415,35 @@ def sign_pdf(
     except SigningError:
         raise
     except Exception as exc:
+        if reserve is not None and "larger than expected" in str(exc):
+            # The container outgrew the space an earlier one needed (a TSA's new chain):
+            # let pyHanko size it again.
+            return sign_pdf(
+                src, dst, identity, agency_name=agency_name, copy_type=copy_type,
+                tsa_url=tsa_url, level=level, signing_time=when, occupied=occupied,
+            )  # fmt: skip
         raise signing_failure(exc, src, chosen) from exc
 
-    atomic_write(dst, out.getvalue())
+    signed = out.getvalue()
+    atomic_write(dst, signed)
     return SignedPdf(
         path=dst,
         signing_time=when.astimezone(UTC),
         level=chosen,
         signer_subject=identity.certificate.subject.human_friendly,
         no_visible_mark=placement.reason,
+        reserved=_reserved(signed, len(data)),
     )
+
+
+_BYTE_RANGE = re.compile(rb"/ByteRange\s*\[\s*0\s+(\d+)\s+(\d+)\s+\d+\s*\]")
+
+
+def _reserved(signed: bytes, start: int) -> int | None:
+    """The hex digits the signature appended after byte `start` keeps for its container:
+    the gap its /ByteRange leaves, less the `<` and `>` around /Contents."""
+    found = _BYTE_RANGE.search(signed, start)
+    return int(found.group(2)) - int(found.group(1)) - 2 if found else None
 
 
 def _register_xmp_prefix() -> None:
