@@ -72,6 +72,9 @@ class EncodedImage:
     png_predictor: bool = False
     """FlateDecode data whose rows carry PNG filter bytes (a PNG file's IDAT
     stream, embedded as-is with /Predictor 15)."""
+    decoded: bool = False
+    """The worker decoded these very bytes into the page's pixels (a PNG read from
+    them): they hold every row, and the PDF writer need not inflate them again."""
 
     @property
     def bits_per_component(self) -> int:

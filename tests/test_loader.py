@@ -192,6 +192,24 @@ def test_png_rows_are_kept_for_embedding_as_is(tmp_path: Path, mode: str) -> Non
     # The IDAT stream inflates to the rows, each prefixed with its filter byte.
     row = (300 * {"RGB": 3, "L": 1, "1": 1}[mode] * (1 if mode == "1" else 8) + 7) // 8
     assert len(zlib.decompress(original.data)) == (row + 1) * 200
+    assert original.decoded  # the page was decoded from these bytes: no second inflate
+
+
+def test_png_cut_at_a_chunk_boundary_is_never_embedded_as_is(tmp_path: Path) -> None:
+    """Every chunk of a PNG cut short after an IDAT chunk passes its CRC: without IEND
+    its rows are not all there, and neither passthrough nor the decoder accepts it."""
+    from sohoa.scanners.passthrough import png_original
+
+    path = tmp_path / "đang-ghi.png"
+    Image.effect_noise((400, 300), 80).save(path)
+    data = path.read_bytes()
+    assert png_original(data) is not None
+    iend = data.rindex(b"IEND") - 4
+    assert png_original(data[:iend]) is None
+    cut = tmp_path / "cắt.png"
+    cut.write_bytes(data[: data.index(b"IDAT") + 4 + 1000])
+    with pytest.raises(InputError, match="cắt.png"):
+        load_page(open_document(cut).pages[0])
 
 
 def test_png_with_palette_or_alpha_is_not_passed_through(tmp_path: Path) -> None:

@@ -34,7 +34,7 @@ from __future__ import annotations
 import itertools
 import math
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -332,7 +332,12 @@ def _group_lines(words: Iterable[OcrWord]) -> list[list[OcrWord]]:
 
 def text_layer_text(page: OcrPage) -> str:
     """The text the layer carries: one line per OCR line, words separated by a space."""
-    return "\n".join(" ".join(w.text for w in line.words) for line in layout_lines(page))
+    return lines_text(layout_lines(page))
+
+
+def lines_text(lines: Sequence[PlacedLine]) -> str:
+    """`text_layer_text` of lines placed already (`layout_lines`)."""
+    return "\n".join(" ".join(w.text for w in line.words) for line in lines)
 
 
 def text_layer_ops(page: OcrPage, font_resource: str) -> bytes:
@@ -343,7 +348,11 @@ def text_layer_ops(page: OcrPage, font_resource: str) -> bytes:
     without words. The operators are wrapped in q … Q so the text state (Tz,
     Tr) does not leak into what follows.
     """
-    lines = layout_lines(page)
+    return lines_ops(layout_lines(page), font_resource)
+
+
+def lines_ops(lines: Sequence[PlacedLine], font_resource: str) -> bytes:
+    """`text_layer_ops` of lines placed already (`layout_lines`)."""
     if not lines:
         return b""
     name = font_resource.lstrip("/")

@@ -43,7 +43,14 @@ from sohoa.models import (
     EncodedImage,
     OcrPage,
 )
-from sohoa.ocr.textlayer import add_glyphless_font, pdf_number, text_layer_ops, text_layer_text
+from sohoa.ocr.textlayer import (
+    PlacedLine,
+    add_glyphless_font,
+    layout_lines,
+    lines_ops,
+    lines_text,
+    pdf_number,
+)
 from sohoa.pipeline.layer_check import layer_problem
 from sohoa.pipeline.pdfa_check import check_pdfa
 from sohoa.vntime import VIETNAM as VIETNAM_TZ
@@ -91,12 +98,13 @@ def build_pdfa(
     if metadata.page_amount is None:
         metadata = metadata.replace(page_amount=len(pages))
     info = _doc_info(metadata, title, document_id, _vietnam_time(created), producer)
-    texts = [text_layer_text(page) for page in pages]
+    placed = [layout_lines(page) for page in pages]
+    texts = [lines_text(lines) for lines in placed]
     pdf = pikepdf.new()
     try:
         font = add_glyphless_font(pdf)
-        for page in pages:
-            _add_page(pdf, page, font)
+        for page, lines in zip(pages, placed, strict=True):
+            _add_page(pdf, page, font, lines)
         _set_catalog(pdf, info, metadata)
         layer_problems = _write_atomically(pdf, out, verify=lambda tmp: _self_check(tmp, texts))
     finally:
@@ -119,7 +127,9 @@ def _vietnam_time(moment: datetime | None) -> datetime:
     return moment.astimezone(VIETNAM_TZ).replace(microsecond=0)
 
 
-def _add_page(pdf: pikepdf.Pdf, page: OcrPage, font: pikepdf.Object) -> None:
+def _add_page(
+    pdf: pikepdf.Pdf, page: OcrPage, font: pikepdf.Object, lines: Sequence[PlacedLine]
+) -> None:
     where = f"page {page.index + 1} ({page.source})"
     if page.dpi <= 0:
         raise PdfError(f"{where}: resolution must be positive, got {page.dpi} dpi")
@@ -157,7 +167,7 @@ def _add_page(pdf: pikepdf.Pdf, page: OcrPage, font: pikepdf.Object) -> None:
     # page centre: the scan's pixels stay as delivered, never resampled.
     matrix = image_matrix(page)
     ops = ("q " + " ".join(pdf_number(v) for v in matrix) + f" cm /{_IMAGE_NAME} Do Q\n").encode()
-    ops += text_layer_ops(page, _FONT_NAME)
+    ops += lines_ops(lines, _FONT_NAME)
     resources_dict = pikepdf.Dictionary(XObject=pikepdf.Dictionary({f"/{_IMAGE_NAME}": image}))
     if page.words:
         resources_dict.Font = pikepdf.Dictionary({f"/{_FONT_NAME}": font})
@@ -207,7 +217,8 @@ def _image_xobject(pdf: pikepdf.Pdf, image: EncodedImage, where: str) -> pikepdf
     if image.filter == "DCTDecode":
         _check_jpeg(image, where)
     elif image.filter == "FlateDecode":
-        _check_flate(image, where)
+        if not image.decoded:  # else the worker's decoder read every row from them
+            _check_flate(image, where)
     else:
         raise PdfError(f"{where}: unknown image filter {image.filter!r}")
     stream = pikepdf.Stream(pdf, image.data)

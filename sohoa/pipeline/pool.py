@@ -209,8 +209,12 @@ class PagePool:
 
         Each worker holds up to PREFETCH pages: while the parent is busy
         signing a finished document, the workers keep reading the next pages.
+        Near the end of the batch a worker takes a second page only while there
+        are more pages left than workers: a page queued behind another on a busy
+        worker would keep the batch waiting while an idle worker could read it.
         """
         pending = iter(tasks)
+        ahead: deque[tuple[Any, PageRef]] = deque()  # read from `pending`, not yet sent
         retry: deque[tuple[int, Any, PageRef]] = deque()  # pages of a dead worker's queue
         warm = self._warm is not None
         workers = (
@@ -221,20 +225,23 @@ class PagePool:
             while True:
                 for worker in workers:
                     while worker.ready and len(worker.tasks) < PREFETCH:
+                        while not exhausted and len(ahead) <= len(workers):
+                            try:
+                                ahead.append(next(pending))
+                            except StopIteration:
+                                exhausted = True
+                        if worker.tasks and exhausted and len(retry) + len(ahead) <= len(workers):
+                            break  # the last pages: one each, to whoever is free first
                         if retry:
                             worker.send(retry.popleft())
                             continue
-                        if exhausted:
+                        if not ahead:
                             break
-                        try:
-                            key, ref = next(pending)
-                        except StopIteration:
-                            exhausted = True
-                            break
+                        key, ref = ahead.popleft()
                         # Ids never repeat across runs of a warm pool.
                         worker.send((self._next_id, key, ref))
                         self._next_id += 1
-                if exhausted and not retry and not any(w.tasks for w in workers):
+                if exhausted and not ahead and not retry and not any(w.tasks for w in workers):
                     return
                 ready = wait([w.conn for w in workers], timeout=5.0)
                 for index, worker in enumerate(workers):

@@ -225,14 +225,24 @@ def plausible_dpi(size: tuple[int, int], dpi: float | None) -> float | None:
     return dpi
 
 
+def _read(ref: PageRef) -> bytes:
+    try:
+        return ref.path.read_bytes()
+    except OSError as exc:
+        raise InputError(ref.path, f"cannot read: {exc.strerror or exc}") from None
+
+
 def load_page(ref: PageRef) -> LoadedPage:
     """Decode one page to pixels with its resolution. Raises InputError on a bad page."""
     if ref.kind == "pdf":
         return _load_pdf_page(ref)
+    # A JPEG or PNG goes into the PDF as its own bytes: the pixels are decoded from those
+    # very bytes, read once (a file still being written cannot differ between two reads).
+    data = _read(ref) if ref.frame == 0 and ref.kind in ("jpeg", "png") else None
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(ref.path) as im:
+            with Image.open(io.BytesIO(data) if data is not None else ref.path) as im:
                 _check_pixels(ref.path, im.size)
                 if ref.frame:
                     im.seek(ref.frame)  # a TIFF's frames each declare their own size
@@ -251,8 +261,7 @@ def load_page(ref: PageRef) -> LoadedPage:
             reason = "image file is truncated (incomplete copy or scanner still writing)"
         raise InputError(ref.path, f"cannot decode page {ref.frame + 1}: {reason}") from None
     original = None
-    if ref.frame == 0 and ref.kind in ("jpeg", "png"):
-        data = ref.path.read_bytes()
+    if data is not None:
         original = jpeg_original(data) if ref.kind == "jpeg" else png_original(data)
         if original is not None and (original.width, original.height, original.mode) != (
             image.width,
@@ -260,6 +269,9 @@ def load_page(ref: PageRef) -> LoadedPage:
             image.mode,
         ):
             original = None
+        elif original is not None and original.png_predictor:
+            # Pillow read every row from this IDAT stream (a short one is "truncated").
+            original = dataclasses.replace(original, decoded=True)
     return LoadedPage(
         ref=ref,
         image=image,

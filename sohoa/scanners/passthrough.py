@@ -47,6 +47,7 @@ def png_original(data: bytes) -> EncodedImage | None:
     position = len(PNG_SIGNATURE)
     header: tuple[int, int, int, int, int, int, int] | None = None
     idat: list[bytes] = []
+    ended = False
     while position + 8 <= len(data):
         length, kind = struct.unpack(">I4s", data[position : position + 8])
         chunk = data[position + 8 : position + 8 + length]
@@ -62,10 +63,11 @@ def png_original(data: bytes) -> EncodedImage | None:
         elif kind in (b"tRNS", b"PLTE"):
             return None  # transparency or palette: decode and re-encode instead
         elif kind == b"IEND":
+            ended = True
             break
         position += 12 + length
-    if header is None or not idat:
-        return None
+    if header is None or not idat or not ended:
+        return None  # a file cut short (a copy still being written) is never embedded as is
     width, height, depth, colour, compression, filters, interlace = header
     mode = _PNG_MODES.get((colour, depth))
     if mode is None or compression != 0 or filters != 0 or interlace != 0:
