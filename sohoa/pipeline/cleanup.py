@@ -458,9 +458,10 @@ def clean_page(
     (--keep-intermediates).
     """
     keep = keep or (lambda stage, pixels: None)
-    lum = to_gray(page.image)
-    colour = page.image.mode == "RGB" and has_colour_ink(rgb := np.asarray(page.image))
-    gray = drop_colour_ink(rgb, lum) if colour else lum
+    rgb = np.asarray(page.image) if page.image.mode == "RGB" else None  # a copy: once
+    lum = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY) if rgb is not None else to_gray(page.image)
+    colour = rgb is not None and has_colour_ink(rgb)
+    gray = drop_colour_ink(rgb, lum) if rgb is not None and colour else lum
     keep("1-ink-dropped", gray)
     small_lum = analysis_copy(lum)
     if is_blank(small_lum, page.dpi * small_lum.shape[0] / lum.shape[0]):  # colour print counts
