@@ -164,7 +164,8 @@ def place_box(
         # A box blocks the positions whose rectangle comes within CLEARANCE of it.
         in_x = (x0[:, None] > boxes[:, 0] - w - CLEARANCE) & (x0[:, None] < boxes[:, 2] + CLEARANCE)
         in_y = (y0[:, None] > boxes[:, 1] - h - CLEARANCE) & (y0[:, None] < boxes[:, 3] + CLEARANCE)
-        blocked = (in_x.astype(np.float64) @ in_y.T.astype(np.float64)) > 0
+        # Logical, not a matrix product: BLAS's threads would spin beside the OCR workers.
+        blocked = (in_x[:, None, :] & in_y[None, :, :]).any(axis=2)
         cost = dx[:, None] + dy[None, :] + (FONT_SIZES[0] - size) * SIZE_STEP_COST
         cost[blocked] = np.inf
         i, j = np.unravel_index(int(np.argmin(cost)), cost.shape)
