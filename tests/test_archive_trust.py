@@ -398,6 +398,20 @@ def test_the_log_is_chained_with_actor_and_station(tmp_path: Path, monkeypatch) 
     archive.close()
 
 
+def test_a_head_file_a_killed_writer_left_is_removed_by_the_next(tmp_path: Path) -> None:
+    """A writer killed between writing the log head and renaming it leaves a `.part`
+    beside it; the next writer, holding the write lock, knows it is dead and removes it."""
+    archive = Archive(tmp_path / "archive", create=True)
+    store_document(archive, tmp_path, "a.png", 1, "x")
+    stale = archive.root / f".{chain.HEAD_FILE}.k1ll3d.part"
+    stale.write_text("1 deadbeef\n")
+    archive.quarantine(tmp_path / "in" / "b.png", "test")
+    assert not stale.exists()
+    assert not list(archive.root.glob("*.part")) and chain.read_head(archive.root)[0] == 2
+    assert _verify(archive) is None
+    archive.close()
+
+
 @pytest.mark.parametrize(
     ("how", "first_bad"),
     [

@@ -77,6 +77,16 @@ def append(
     return event["id"], digest
 
 
+def remove_dead_heads(root: Path) -> None:
+    """Remove head files a killed writer left half-written (`.log-head.txt.*.part`).
+
+    Only for a caller holding the index's write lock: a live writer writes the head
+    under it, and removes its temporary file before it lets go.
+    """
+    for stale in root.glob(f".{HEAD_FILE}.*.part"):
+        stale.unlink(missing_ok=True)
+
+
 def write_head(root: Path, event_id: int, digest: str) -> None:
     """Record the chain head beside the index (write-then-rename, read-only)."""
     atomic_write(root / HEAD_FILE, f"{event_id} {digest}\n".encode(), READ_ONLY)

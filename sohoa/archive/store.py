@@ -164,6 +164,7 @@ class Archive:
             if self._appended is not None:
                 # Still under the write lock: the head file follows the log in commit order.
                 try:
+                    chain.remove_dead_heads(self.root)
                     chain.write_head(self.root, *self._appended)
                 except OSError as exc:
                     raise disk_error(exc, self.root) or ArchiveError(
