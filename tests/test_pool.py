@@ -85,3 +85,27 @@ def test_junk_words_inside_other_words_are_dropped() -> None:
     dot = word("-", (523, 477, 527, 482), line=4)  # a dust dot, a tenth of the letters' height
     hyphen = word("-", (1499, 345, 1516, 352), line=4)  # a real hyphen: as wide as a letter
     assert drop_junk_words([dot, so, hyphen]) == [so, hyphen]
+
+
+def test_a_one_batch_pool_lets_idle_workers_go_before_the_last_page(page_files: list[Path]) -> None:
+    """`sohoa ingest`'s pool: once no page is left to hand out, a worker with nothing to
+    read is told to exit while the last page is still being read (and signed); a later
+    run starts new workers."""
+    pool = PagePool(2, PageOptions(), one_batch=True)
+    pool.start()
+    try:
+        pages = [p for p in page_files if p.stem != "bom"]
+        results = pool.run((p.name, _ref(p)) for p in pages)
+        first = next(results)
+        assert first.error is None
+        rest = list(results)
+        assert sorted(r.key for r in [first, *rest]) == sorted(p.name for p in pages)
+        assert pool._leaving, "no worker was let go at the end of the batch"
+        for worker in pool._leaving:
+            worker.process.join(timeout=20)
+            assert not worker.process.is_alive()
+        (again,) = list(pool.run([("a", _ref(pages[0]))]))  # new workers take over
+        assert again.error is None and again.page is not None
+    finally:
+        pool.close()
+    assert not pool._leaving and pool._warm is None

@@ -170,9 +170,12 @@ class _Worker:
         self.tasks.append(task)
         self.conn.send((task[0], task[2]))
 
-    def stop(self) -> None:
+    def ask_to_stop(self) -> None:
+        """Tell the worker to exit once its page is done (it does not wait)."""
         with contextlib.suppress(BrokenPipeError, OSError):
             self.conn.send(None)
+
+    def wait_stopped(self) -> None:
         self.process.join(timeout=5)
         if self.process.is_alive():
             self.process.kill()
@@ -185,17 +188,38 @@ class _Worker:
         self.conn.close()
 
 
+def _stop_all(workers: list[_Worker]) -> None:
+    """Stop workers side by side: each exits (Tesseract and its models freed) while
+    the others do, instead of one after another."""
+    running = [worker for worker in workers if not worker.conn.closed]
+    for worker in running:
+        worker.ask_to_stop()
+    for worker in running:
+        worker.wait_stopped()
+
+
 class PagePool:
     """Run `process_page` over many pages in `jobs` worker processes."""
 
     def __init__(
-        self, jobs: int, options: PageOptions, page_function: PageFunction | None = None
+        self,
+        jobs: int,
+        options: PageOptions,
+        page_function: PageFunction | None = None,
+        *,
+        one_batch: bool = False,
     ) -> None:
         """`page_function` replaces `process_page` (a module-level function, so
-        that it can be sent to spawned workers); tests use it to crash a worker."""
+        that it can be sent to spawned workers); tests use it to crash a worker.
+        `one_batch`: a started pool that serves one batch (`sohoa ingest`): a
+        worker with nothing left to read exits at once, while the others finish
+        and the parent signs the last documents (a later `run` starts new ones)."""
         self.jobs = max(1, jobs)
         self.options = options
         self.page_function = page_function
+        self.one_batch = one_batch
+        self._leaving: list[_Worker] = []
+        """Workers told to exit during a run, joined by `close`."""
         # spawn: workers start clean, with no threads or locks inherited from
         # the parent (rich's progress bar runs a thread).
         self._ctx = mp.get_context("spawn")
@@ -213,9 +237,8 @@ class PagePool:
     def close(self) -> None:
         """Stop the workers of a warm pool (each finishes its page first)."""
         workers, self._warm = self._warm or [], None
-        for worker in workers:
-            if not worker.conn.closed:
-                worker.stop()
+        leaving, self._leaving = self._leaving, []
+        _stop_all(workers + leaving)
 
     def __enter__(self) -> PagePool:
         self.start()
@@ -240,6 +263,8 @@ class PagePool:
         workers = (
             self._warm if self._warm is not None else [self._spawn() for _ in range(self.jobs)]
         )
+        while warm and len(workers) < self.jobs:  # after a one-batch run let some go
+            workers.append(self._spawn())
         exhausted = False
         try:
             while True:
@@ -261,13 +286,20 @@ class PagePool:
                         # Ids never repeat across runs of a warm pool.
                         worker.send((self._next_id, key, ref))
                         self._next_id += 1
+                last_pages = warm and self.one_batch and exhausted and not ahead and not retry
+                if last_pages:
+                    self._let_go([w for w in workers if not w.tasks], workers)
                 if exhausted and not ahead and not retry and not any(w.tasks for w in workers):
                     return
                 ready = wait([w.conn for w in workers], timeout=5.0)
+                done: list[_Worker] = []
                 for index, worker in enumerate(workers):
                     result = None
                     if worker.conn in ready:
                         result = self._receive(worker, retry)
+                        if last_pages and not retry and not worker.tasks and not worker.conn.closed:
+                            worker.ask_to_stop()  # it exits while the parent takes its page
+                            done.append(worker)
                     elif (
                         worker.tasks and time.monotonic() - worker.started_at > PAGE_TIMEOUT_SECONDS
                     ):
@@ -279,17 +311,28 @@ class PagePool:
                         workers[index] = self._spawn()
                     if result is not None:
                         yield result
+                self._let_go(done, workers)
         finally:
+            if not warm:
+                _stop_all(workers)
             for index, worker in enumerate(workers):
                 if not warm:
-                    if not worker.conn.closed:
-                        worker.stop()
-                elif worker.tasks or worker.conn.closed:
+                    continue
+                if worker.tasks or worker.conn.closed:
                     # A run left early (the batch stopped) leaves pages in flight: their
                     # worker is replaced, so that no later run receives a page of this one.
                     if not worker.conn.closed:
                         worker.kill()
                     workers[index] = self._spawn()
+
+    def _let_go(self, leaving: list[_Worker], workers: list[_Worker]) -> None:
+        """Workers with nothing left to read in a one-batch pool: out of the run, told to
+        exit, joined by `close`."""
+        for worker in leaving:
+            if worker in workers:
+                workers.remove(worker)
+                worker.ask_to_stop()
+                self._leaving.append(worker)
 
     def _receive(
         self, worker: _Worker, retry: deque[tuple[int, Any, PageRef]]
@@ -348,6 +391,6 @@ def start_workers(settings: Settings, keep_intermediates: Path | None = None) ->
     Tesseract and the line recognizers (~0.5 s each) while the parent imports pyHanko
     and opens the archive, instead of after (a batch of 24 pages ends 0.5 s sooner).
     """
-    pool = PagePool(settings.jobs, page_options(settings, keep_intermediates))
+    pool = PagePool(settings.jobs, page_options(settings, keep_intermediates), one_batch=True)
     pool.start()
     return pool
