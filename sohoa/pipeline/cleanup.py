@@ -359,13 +359,13 @@ def needs_canvas(canvas: tuple[int, int], shape: tuple[int, ...], seen: np.ndarr
     off. `seen` is a small copy of the straightened scan in luminance, where
     marks of every colour show.
     """
-    height, width = canvas
+    height = canvas[0]
     want_h, want_w = shape[0], shape[1]
     k = seen.shape[0] / height
     ink = seen < INK_LEVEL
     rows = np.flatnonzero(ink.sum(axis=1) >= 2)
     cols = np.flatnonzero(ink.sum(axis=0) >= 2)
-    top, left = (height - want_h) // 2, (width - want_w) // 2
+    top, left = centre_offset(canvas, shape)
     return bool(len(rows)) and not (
         rows[0] >= (top - 1) * k
         and rows[-1] <= (top + want_h + 1) * k
@@ -374,9 +374,16 @@ def needs_canvas(canvas: tuple[int, int], shape: tuple[int, ...], seen: np.ndarr
     )
 
 
+def centre_offset(outer: tuple[int, ...], inner: tuple[int, ...]) -> tuple[int, int]:
+    """Where an `inner` (height, width) at the centre of `outer` starts: (top, left).
+    The one rule for where the scan sits in its straightened canvas (needs_canvas,
+    centre_crop, and the word boxes of pages.py)."""
+    return (outer[0] - inner[0]) // 2, (outer[1] - inner[1]) // 2
+
+
 def centre_crop(image: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
-    """The `shape` (height, width) at the centre of `image` (as needs_canvas places it)."""
-    top, left = (image.shape[0] - shape[0]) // 2, (image.shape[1] - shape[1]) // 2
+    """The `shape` (height, width) at the centre of `image` (`centre_offset`)."""
+    top, left = centre_offset(image.shape, shape)
     return np.ascontiguousarray(image[top : top + shape[0], left : left + shape[1]])
 
 

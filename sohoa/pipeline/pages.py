@@ -19,7 +19,7 @@ from sohoa.metadata.handwriting import read_field_lines
 from sohoa.models import CleanPage, EncodedImage, LoadedPage, OcrPage, OcrWord, PageRef
 from sohoa.ocr.engine import OcrEngine, shifted, words_to_text
 from sohoa.ocr.recover import recover, reread_wide_words
-from sohoa.pipeline.cleanup import clean_page
+from sohoa.pipeline.cleanup import centre_offset, clean_page
 from sohoa.pipeline.codes import read_codes
 from sohoa.pipeline.ink import ink_boxes
 from sohoa.pipeline.resolution import content_dpi
@@ -157,8 +157,9 @@ def _offset(clean: CleanPage) -> tuple[int, int]:
     """Where the OCR image's top-left corner lies on the page (pixels of the scan)."""
     if clean.canvas is None:
         return 0, 0
-    width, height = clean.ocr_image.size
-    return (clean.canvas[0] - width) // 2, (clean.canvas[1] - height) // 2
+    (width, height), image = clean.canvas, clean.ocr_image
+    top, left = centre_offset((height, width), (image.height, image.width))
+    return left, top
 
 
 def _read_upright(clean: CleanPage, engine: OcrEngine) -> tuple[CleanPage, list[OcrWord]]:
