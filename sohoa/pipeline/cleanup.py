@@ -71,7 +71,11 @@ def to_gray(image: Image.Image) -> np.ndarray:
         return np.asarray(image)
     if image.mode == "1":
         return np.asarray(image.convert("L"))
-    rgb = np.asarray(image if image.mode == "RGB" else image.convert("RGB"))
+    return luminance(np.asarray(image if image.mode == "RGB" else image.convert("RGB")))
+
+
+def luminance(rgb: np.ndarray) -> np.ndarray:
+    """8-bit grayscale of RGB pixels (ITU-R 601 weights)."""
     return cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
 
 
@@ -107,7 +111,7 @@ def drop_colour_ink(rgb: np.ndarray, lum: np.ndarray | None = None) -> np.ndarra
     brightest = cv2.max(cv2.max(r, g), b)
     chroma = cv2.subtract(brightest, cv2.min(cv2.min(r, g), b))
     if lum is None:
-        lum = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+        lum = luminance(rgb)
     weight = cv2.LUT(chroma, _CHROMA_WEIGHT)  # 0 … 255
     lighter = cv2.multiply(cv2.subtract(brightest, lum), weight, scale=1 / 255)
     return cv2.add(lum, lighter)
@@ -466,7 +470,7 @@ def clean_page(
     """
     keep = keep or (lambda stage, pixels: None)
     rgb = np.asarray(page.image) if page.image.mode == "RGB" else None  # a copy: once
-    lum = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY) if rgb is not None else to_gray(page.image)
+    lum = luminance(rgb) if rgb is not None else to_gray(page.image)
     colour = rgb is not None and has_colour_ink(rgb)
     gray = drop_colour_ink(rgb, lum) if rgb is not None and colour else lum
     keep("1-ink-dropped", gray)
