@@ -156,7 +156,7 @@ def run_ops(ops: bytes) -> list[tuple[str, float, float, float, float]]:
 def test_words_span_their_boxes_on_the_lines_baseline() -> None:
     page = blank_page([["Độc", "lập", "-", "Tự", "do"], ["Hạnh", "phúc"]])
     k = 72 / page.dpi
-    shown = [s for s in run_ops(text_layer_ops(page, "F0")) if s[0] != " "]
+    shown = [s for s in run_ops(text_layer_ops(layout_lines(page), "F0")) if s[0] != " "]
     assert [s[0] for s in shown] == [w.text for w in page.words]
     for (_, x, baseline, advance, size), word in zip(shown, page.words, strict=True):
         left, top, right, bottom = word.box
@@ -168,7 +168,7 @@ def test_words_span_their_boxes_on_the_lines_baseline() -> None:
 
 def test_spaces_fill_the_gaps_between_words() -> None:
     page = blank_page([["Quyết", "định", "số"]])
-    shown = run_ops(text_layer_ops(page, "/F0"))
+    shown = run_ops(text_layer_ops(layout_lines(page), "/F0"))
     assert [s[0] for s in shown] == ["Quyết", " ", "định", " ", "số"]
     for before, space, after in zip(shown[0::2], shown[1::2], shown[2::2], strict=False):
         assert space[1] == pytest.approx(before[1] + before[3], abs=0.01)
@@ -176,9 +176,9 @@ def test_spaces_fill_the_gaps_between_words() -> None:
 
 
 def test_text_layer_is_invisible_and_self_contained() -> None:
-    ops = text_layer_ops(blank_page([["a"]]), "F0").decode()
+    ops = text_layer_ops(layout_lines(blank_page([["a"]])), "F0").decode()
     assert ops.startswith("q\nBT\n3 Tr\n") and ops.endswith("ET\nQ\n")
-    assert text_layer_ops(blank_page([]), "F0") == b""
+    assert text_layer_ops(layout_lines(blank_page([])), "F0") == b""
 
 
 def test_line_font_size_comes_from_the_tallest_ordinary_box() -> None:
@@ -221,7 +221,7 @@ def test_administrative_phrases_extract_identically(tmp_path: Path) -> None:
     phrases = ["Quyết định", "Độc lập - Tự do - Hạnh phúc", "ĐẮK LẮK", "ngày 05 tháng 02 năm 2024"]
     lines = [unicodedata.normalize("NFD", p).split() for p in phrases]  # OCR may give NFD
     page = blank_page(lines)
-    assert text_layer_text(page) == "\n".join(phrases)
+    assert text_layer_text(layout_lines(page)) == "\n".join(phrases)
     assert roundtrip(page, tmp_path) == "\n".join(phrases)
 
 

@@ -330,29 +330,21 @@ def _group_lines(words: Iterable[OcrWord]) -> list[list[OcrWord]]:
     return list(lines.values())
 
 
-def text_layer_text(page: OcrPage) -> str:
-    """The text the layer carries: one line per OCR line, words separated by a space."""
-    return lines_text(layout_lines(page))
-
-
-def lines_text(lines: Sequence[PlacedLine]) -> str:
-    """`text_layer_text` of lines placed already (`layout_lines`)."""
+def text_layer_text(lines: Sequence[PlacedLine]) -> str:
+    """The text the layer of `lines` (`layout_lines`) carries: one line per OCR line,
+    words separated by a space."""
     return "\n".join(" ".join(w.text for w in line.words) for line in lines)
 
 
-def text_layer_ops(page: OcrPage, font_resource: str) -> bytes:
-    """Content-stream operators drawing the page's OCR words as invisible text.
+def text_layer_ops(lines: Sequence[PlacedLine], font_resource: str) -> bytes:
+    """Content-stream operators drawing a page's OCR words, placed by `layout_lines`,
+    as invisible text.
 
     `font_resource` is the name of the glyph-less font in the page's /Font
     resources (with or without the leading slash). Returns b"" for a page
     without words. The operators are wrapped in q … Q so the text state (Tz,
     Tr) does not leak into what follows.
     """
-    return lines_ops(layout_lines(page), font_resource)
-
-
-def lines_ops(lines: Sequence[PlacedLine], font_resource: str) -> bytes:
-    """`text_layer_ops` of lines placed already (`layout_lines`)."""
     if not lines:
         return b""
     name = font_resource.lstrip("/")

@@ -47,9 +47,9 @@ from sohoa.ocr.textlayer import (
     PlacedLine,
     add_glyphless_font,
     layout_lines,
-    lines_ops,
-    lines_text,
     pdf_number,
+    text_layer_ops,
+    text_layer_text,
 )
 from sohoa.pipeline.layer_check import layer_problem
 from sohoa.pipeline.pdfa_check import check_pdfa
@@ -99,7 +99,7 @@ def build_pdfa(
         metadata = metadata.replace(page_amount=len(pages))
     info = _doc_info(metadata, title, document_id, _vietnam_time(created), producer)
     placed = [layout_lines(page) for page in pages]
-    texts = [lines_text(lines) for lines in placed]
+    texts = [text_layer_text(lines) for lines in placed]
     pdf = pikepdf.new()
     try:
         font = add_glyphless_font(pdf)
@@ -167,7 +167,7 @@ def _add_page(
     # page centre: the scan's pixels stay as delivered, never resampled.
     matrix = image_matrix(page)
     ops = ("q " + " ".join(pdf_number(v) for v in matrix) + f" cm /{_IMAGE_NAME} Do Q\n").encode()
-    ops += lines_ops(lines, _FONT_NAME)
+    ops += text_layer_ops(lines, _FONT_NAME)
     resources_dict = pikepdf.Dictionary(XObject=pikepdf.Dictionary({f"/{_IMAGE_NAME}": image}))
     if page.words:
         resources_dict.Font = pikepdf.Dictionary({f"/{_FONT_NAME}": font})
