@@ -163,6 +163,8 @@ class _Worker:
         """Pages sent to this worker, in order; the first is the one it is working on."""
         self.started_at = 0.0
         """When the worker started on tasks[0]."""
+        self.stopping = False
+        """Told to exit (`ask_to_stop`)."""
 
     def send(self, task: tuple[int, Any, PageRef]) -> None:
         if not self.tasks:
@@ -171,7 +173,10 @@ class _Worker:
         self.conn.send((task[0], task[2]))
 
     def ask_to_stop(self) -> None:
-        """Tell the worker to exit once its page is done (it does not wait)."""
+        """Tell the worker to exit once its page is done (it does not wait); once."""
+        if self.stopping:
+            return
+        self.stopping = True
         with contextlib.suppress(BrokenPipeError, OSError):
             self.conn.send(None)
 
@@ -299,7 +304,7 @@ class PagePool:
                         result = self._receive(worker, retry)
                         if last_pages and not retry and not worker.tasks and not worker.conn.closed:
                             worker.ask_to_stop()  # it exits while the parent takes its page
-                            done.append(worker)
+                            done.append(worker)  # out of the run once this loop is over
                     elif (
                         worker.tasks and time.monotonic() - worker.started_at > PAGE_TIMEOUT_SECONDS
                     ):
@@ -315,15 +320,15 @@ class PagePool:
         finally:
             if not warm:
                 _stop_all(workers)
-            for index, worker in enumerate(workers):
-                if not warm:
-                    continue
-                if worker.tasks or worker.conn.closed:
-                    # A run left early (the batch stopped) leaves pages in flight: their
-                    # worker is replaced, so that no later run receives a page of this one.
-                    if not worker.conn.closed:
-                        worker.kill()
-                    workers[index] = self._spawn()
+            else:
+                for index, worker in enumerate(workers):
+                    if worker.tasks or worker.conn.closed:
+                        # A run left early (the batch stopped) leaves pages in flight:
+                        # their worker is replaced, so that no later run receives a page
+                        # of this one.
+                        if not worker.conn.closed:
+                            worker.kill()
+                        workers[index] = self._spawn()
 
     def _let_go(self, leaving: list[_Worker], workers: list[_Worker]) -> None:
         """Workers with nothing left to read in a one-batch pool: out of the run, told to
